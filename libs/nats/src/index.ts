@@ -1,0 +1,3 @@
+export * from './nats-transport';
+export * from './nats.module';
+export * from './correlation';

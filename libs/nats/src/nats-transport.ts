@@ -1,0 +1,251 @@
+import {
+  connect,
+  headers as natsHeaders,
+  JSONCodec,
+  type Msg,
+  type MsgHdrs,
+  type NatsConnection,
+  type Subscription,
+  ErrorCode as NatsErrorCode,
+  NatsError,
+} from 'nats';
+import type { Logger } from 'pino';
+import {
+  commands,
+  Errors,
+  EVENT_ROOT,
+  events,
+  eventSubject,
+  ParleyError,
+  parseEventSubject,
+  toParameterError,
+  type CommandInput,
+  type CommandReply,
+  type CommandRequest,
+  type CommandSubject,
+  type EventName,
+  type EventPayload,
+  type Reply,
+} from '@parley/contracts';
+import { storage, Store } from 'nestjs-pino/storage';
+import { CORRELATION_HEADER, currentCorrelationId, newCorrelationId, withCorrelation } from './correlation';
+
+export interface NatsTransportOptions {
+  servers: string;
+  /** Prepended to every subject (one token): isolates test runs and deployments sharing a server. */
+  subjectPrefix?: string;
+  /** Connection name shown by the NATS server, e.g. `message-service/<node id>`. */
+  name: string;
+  logger: Logger;
+  requestTimeoutMs?: number;
+}
+
+export type CommandHandler<S extends CommandSubject> = (input: CommandInput<S>) => Promise<CommandReply<S>>;
+
+export type EventHandler = <E extends EventName>(event: {
+  name: E;
+  serviceSid: string;
+  payload: EventPayload<E>;
+  correlationId: string;
+}) => void | Promise<void>;
+
+/** Observes every request for metrics, without the transport knowing about a metrics library. */
+export type RequestObserver = (subject: string, outcome: 'ok' | 'error' | 'timeout' | 'unavailable', seconds: number) => void;
+
+const codec = JSONCodec<unknown>();
+const NO_RESPONDER_RETRIES = 4;
+
+/**
+ * Typed request/reply and publish/subscribe over NATS. The subject decides the payload type;
+ * every payload is validated against libs/contracts on receipt.
+ */
+export class NatsTransport {
+  private nc: NatsConnection | null = null;
+  private readonly subs: Subscription[] = [];
+  private readonly prefix: string;
+  private observer: RequestObserver | null = null;
+
+  constructor(private readonly options: NatsTransportOptions) {
+    this.prefix = options.subjectPrefix ? `${options.subjectPrefix}.` : '';
+  }
+
+  async connect(): Promise<void> {
+    this.nc = await connect({
+      servers: this.options.servers.split(',').map((s) => s.trim()),
+      name: this.options.name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+      waitOnFirstConnect: false,
+    });
+    void this.watchStatus(this.nc);
+  }
+
+  observeRequests(observer: RequestObserver): void {
+    this.observer = observer;
+  }
+
+  get connected(): boolean {
+    return this.nc !== null && !this.nc.isClosed() && !this.nc.isDraining() && this.nc.info !== undefined;
+  }
+
+  /** Round trip to the server: what readiness checks. */
+  async ping(): Promise<void> {
+    await this.connection().flush();
+  }
+
+  /** Sends a command and resolves with its data, or rejects with the ParleyError the handler answered. */
+  async request<S extends CommandSubject>(
+    subject: S,
+    payload: CommandRequest<S>,
+    opts: { timeoutMs?: number } = {},
+  ): Promise<CommandReply<S>> {
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    const hdrs = natsHeaders();
+    hdrs.set(CORRELATION_HEADER, currentCorrelationId() ?? newCorrelationId());
+    const data = codec.encode(payload);
+    const timeout = opts.timeoutMs ?? this.options.requestTimeoutMs ?? 10_000;
+
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const msg = await this.connection().request(this.prefix + subject, data, { timeout, headers: hdrs });
+        const reply = codec.decode(msg.data) as Reply<unknown>;
+        if (reply && reply.ok === true) {
+          const parsed = commands[subject].reply.safeParse(reply.data);
+          if (!parsed.success) {
+            this.options.logger.error({ subject, issues: parsed.error.issues }, 'invalid reply payload');
+            throw Errors.internal();
+          }
+          this.observer?.(subject, 'ok', seconds());
+          return parsed.data as CommandReply<S>;
+        }
+        if (reply && reply.ok === false && reply.error) {
+          this.observer?.(subject, 'error', seconds());
+          throw ParleyError.fromBody(reply.error);
+        }
+        throw Errors.internal();
+      } catch (err) {
+        if (err instanceof NatsError && err.code === NatsErrorCode.NoResponders && attempt < NO_RESPONDER_RETRIES) {
+          // Nobody got the message, so retrying cannot duplicate it: a replica may be restarting.
+          await delay(100 * 2 ** attempt + Math.random() * 50);
+          continue;
+        }
+        if (err instanceof NatsError) {
+          const timedOut = err.code === NatsErrorCode.Timeout;
+          this.observer?.(subject, timedOut ? 'timeout' : 'unavailable', seconds());
+          throw Errors.unavailable(subject.split('.').slice(0, 4).join('.'));
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** Serves a command in a queue group: exactly one replica of the group handles each request. */
+  serve<S extends CommandSubject>(subject: S, queue: string, handler: CommandHandler<S>): void {
+    const schema = commands[subject].request;
+    const sub = this.connection().subscribe(this.prefix + subject, { queue });
+    this.subs.push(sub);
+    void (async () => {
+      for await (const msg of sub) {
+        void this.handle(msg, subject, (raw) => {
+          const parsed = schema.safeParse(raw);
+          if (!parsed.success) throw toParameterError(parsed.error);
+          return handler(parsed.data as CommandInput<S>);
+        });
+      }
+    })();
+  }
+
+  /** Publishes a domain event (call after the database commit). */
+  publish<E extends EventName>(serviceSid: string, name: E, payload: EventPayload<E>): void {
+    const hdrs = natsHeaders();
+    hdrs.set(CORRELATION_HEADER, currentCorrelationId() ?? newCorrelationId());
+    this.connection().publish(this.prefix + eventSubject(serviceSid, name), codec.encode(payload), { headers: hdrs });
+  }
+
+  /**
+   * Subscribes to every domain event. With a queue group each event goes to one member of the group;
+   * invalid payloads are logged with their subject and dropped.
+   */
+  subscribeEvents(queue: string | undefined, handler: EventHandler): void {
+    const sub = this.connection().subscribe(`${this.prefix}${EVENT_ROOT}.>`, queue ? { queue } : {});
+    this.subs.push(sub);
+    void (async () => {
+      for await (const msg of sub) {
+        const subject = msg.subject.slice(this.prefix.length);
+        const parsedSubject = parseEventSubject(subject);
+        const correlationId = correlationOf(msg.headers);
+        let raw: unknown;
+        try {
+          raw = codec.decode(msg.data);
+        } catch {
+          raw = undefined;
+        }
+        const parsed = parsedSubject ? events[parsedSubject.name].safeParse(raw) : null;
+        if (!parsedSubject || !parsed?.success) {
+          this.options.logger.warn({ subject: msg.subject, correlationId }, 'dropped invalid event');
+          continue;
+        }
+        try {
+          await withCorrelation(correlationId, () =>
+            handler({ name: parsedSubject.name, serviceSid: parsedSubject.serviceSid, payload: parsed.data as never, correlationId }),
+          );
+        } catch (err) {
+          this.options.logger.error({ err, subject: msg.subject, correlationId }, 'event handler failed');
+        }
+      }
+    })();
+  }
+
+  /** Stops taking new messages, lets in-flight handlers reply, flushes, then closes. */
+  async drain(): Promise<void> {
+    if (!this.nc || this.nc.isClosed()) return;
+    try {
+      await this.nc.drain();
+    } catch (err) {
+      this.options.logger.warn({ err }, 'nats drain failed; closing');
+      await this.nc.close();
+    }
+  }
+
+  private async handle(msg: Msg, subject: string, run: (raw: unknown) => Promise<unknown>): Promise<void> {
+    const correlationId = correlationOf(msg.headers);
+    let reply: Reply<unknown>;
+    try {
+      const raw = codec.decode(msg.data);
+      // Loggers used inside the handler (nestjs-pino's PinoLogger) carry the correlation id.
+      const requestLogger = this.options.logger.child({ correlationId, subject });
+      const data = await storage.run(new Store(requestLogger), () => withCorrelation(correlationId, () => run(raw)));
+      reply = { ok: true, data };
+    } catch (err) {
+      if (err instanceof ParleyError) {
+        reply = { ok: false, error: err.toBody() };
+      } else {
+        this.options.logger.error({ err, subject, correlationId }, 'command handler failed');
+        reply = { ok: false, error: Errors.internal().toBody() };
+      }
+    }
+    if (msg.reply) msg.respond(codec.encode(reply));
+  }
+
+  private connection(): NatsConnection {
+    if (!this.nc) throw new Error('NATS is not connected');
+    return this.nc;
+  }
+
+  private async watchStatus(nc: NatsConnection): Promise<void> {
+    for await (const status of nc.status()) {
+      if (status.type === 'disconnect' || status.type === 'reconnect' || status.type === 'error') {
+        this.options.logger.warn({ nats: status.type, data: String(status.data) }, 'nats connection status');
+      }
+    }
+  }
+}
+
+function correlationOf(headers: MsgHdrs | undefined): string {
+  return headers?.get(CORRELATION_HEADER) || newCorrelationId();
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

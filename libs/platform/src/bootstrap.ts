@@ -1,0 +1,69 @@
+import type { INestApplication, Type, DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { ROOT_LOGGER } from './platform.module';
+import { Readiness } from './readiness';
+
+export interface BootstrapOptions {
+  service: string;
+  module: Type<unknown> | DynamicModule;
+  port: number;
+  shutdownTimeoutMs: number;
+  /** Edge-specific set-up before listening (body parsers, socket adapters…). */
+  configure?: (app: INestApplication) => void | Promise<void>;
+}
+
+/**
+ * Starts a service and wires graceful shutdown: on SIGTERM readiness turns off first, then the app
+ * closes (HTTP stops accepting, module hooks drain NATS and close Redis/Postgres), all under a hard
+ * deadline after which the process exits non-zero. A failed start exits non-zero too.
+ */
+export async function bootstrapService(options: BootstrapOptions): Promise<INestApplication> {
+  let app: INestApplication | undefined;
+  try {
+    app = await NestFactory.create(options.module, { bufferLogs: true, forceCloseConnections: true });
+    app.useLogger(app.get(NestPinoLogger));
+    await options.configure?.(app);
+    await app.listen(options.port, '0.0.0.0');
+  } catch (err) {
+    const logger = app ? (app.get(ROOT_LOGGER, { strict: false }) as Logger | undefined) : undefined;
+    if (logger) logger.fatal({ err }, 'start failed');
+    else process.stderr.write(`${JSON.stringify({ level: 'fatal', service: options.service, msg: 'start failed', err: String(err) })}\n`);
+    process.exit(1);
+  }
+
+  const logger = app.get<Logger>(ROOT_LOGGER);
+  const readiness = app.get(Readiness);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  logger.info({ port }, `${options.service} listening`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    readiness.markStopping();
+    logger.info({ signal, deadlineMs: options.shutdownTimeoutMs }, 'shutting down');
+    const deadline = setTimeout(() => {
+      logger.error('shutdown deadline passed; exiting');
+      process.exit(1);
+    }, options.shutdownTimeoutMs);
+    deadline.unref();
+    app
+      .close()
+      .then(() => {
+        logger.info('stopped');
+        logger.flush?.();
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+  return app;
+}
