@@ -1,4 +1,4 @@
-import type { INestApplication, Type, DynamicModule } from '@nestjs/common';
+import type { DynamicModule, INestApplication, NestApplicationOptions, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
@@ -10,6 +10,8 @@ export interface BootstrapOptions {
   module: Type<unknown> | DynamicModule;
   port: number;
   shutdownTimeoutMs: number;
+  /** Extra Nest options, e.g. `{ bodyParser: false }` for an edge that parses bodies itself. */
+  nestOptions?: NestApplicationOptions;
   /** Edge-specific set-up before listening (body parsers, socket adapters…). */
   configure?: (app: INestApplication) => void | Promise<void>;
 }
@@ -22,7 +24,7 @@ export interface BootstrapOptions {
 export async function bootstrapService(options: BootstrapOptions): Promise<INestApplication> {
   let app: INestApplication | undefined;
   try {
-    app = await NestFactory.create(options.module, { bufferLogs: true, forceCloseConnections: true });
+    app = await NestFactory.create(options.module, { ...options.nestOptions, bufferLogs: true, forceCloseConnections: true });
     app.useLogger(app.get(NestPinoLogger));
     await options.configure?.(app);
     await app.listen(options.port, '0.0.0.0');
