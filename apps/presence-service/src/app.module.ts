@@ -3,7 +3,7 @@ import { NatsModule } from '@parley/nats';
 import { PlatformModule } from '@parley/platform';
 import type { PresenceConfig } from './config/presence.config';
 import { SERVICE_NAME } from './config/presence.config';
-import { RedisModule } from './redis/redis.module';
+import { RedisModule } from '@parley/redis';
 
 @Module({})
 export class AppModule {

@@ -21,7 +21,7 @@ class RedisLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** presence-service's Redis: the only process that reads or writes presence keys. */
+/** A Redis connection with a readiness check, closed on shutdown. Each app decides which keys it may touch. */
 @Global()
 @Module({})
 export class RedisModule {
