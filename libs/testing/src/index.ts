@@ -1,0 +1,5 @@
+export * from './wait-for';
+export * from './isolation';
+export * from './service-process';
+export * from './stack';
+export * from './twilio-client';
