@@ -14,7 +14,7 @@ const swc = [
 ];
 
 const moduleNameMapper = {
-  '^@parley/(contracts|nats|config|platform|redis|testing|client)$': '<rootDir>/libs/$1/src/index.ts',
+  '^@parley/(contracts|nats|config|platform|auth|redis|testing|client)$': '<rootDir>/libs/$1/src/index.ts',
 };
 
 const common = {
