@@ -174,7 +174,7 @@ describe('message-service schema', () => {
     const { rows } = await db.query(`SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'`);
     const defs = rows.map((r) => r.indexdef as string);
     const expected: Array<[string, string]> = [
-      ['services', '(account_sid, sid)'],
+      ['services', '(account_sid, date_created, sid)'],
       ['api_keys', '(account_sid, sid)'],
       ['credentials', '(account_sid, sid)'],
       ['roles', '(service_sid, sid)'],

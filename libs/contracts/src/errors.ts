@@ -17,6 +17,7 @@ export const ErrorCode = {
   InvalidUserChannelsLimit: 50060,
   InvalidChannelMembersLimit: 50061,
   RoleNotFound: 50100,
+  ChannelRoleNotFound: 50101,
   PermissionNotFound: 50104,
   InvalidRoleType: 50105,
   NotAuthorized: 50107,

@@ -64,6 +64,9 @@ export class NatsTransport {
   private readonly subs: Subscription[] = [];
   private readonly prefix: string;
   private observer: RequestObserver | null = null;
+  /** Handlers still running: drain waits for them so every accepted command gets its reply. */
+  private readonly inFlight = new Set<Promise<void>>();
+  private draining: Promise<void> | null = null;
 
   constructor(private readonly options: NatsTransportOptions) {
     this.prefix = options.subjectPrefix ? `${options.subjectPrefix}.` : '';
@@ -147,11 +150,13 @@ export class NatsTransport {
     this.subs.push(sub);
     void (async () => {
       for await (const msg of sub) {
-        void this.handle(msg, subject, (raw) => {
+        const running = this.handle(msg, subject, (raw) => {
           const parsed = schema.safeParse(raw);
           if (!parsed.success) throw toParameterError(parsed.error);
           return handler(parsed.data as CommandInput<S>);
         });
+        this.inFlight.add(running);
+        void running.finally(() => this.inFlight.delete(running));
       }
     })();
   }
@@ -197,14 +202,25 @@ export class NatsTransport {
     })();
   }
 
-  /** Stops taking new messages, lets in-flight handlers reply, flushes, then closes. */
-  async drain(): Promise<void> {
-    if (!this.nc || this.nc.isClosed()) return;
+  /**
+   * Stops taking new messages, waits for in-flight handlers to reply, flushes, then closes.
+   * Concurrent and repeated calls share one drain.
+   */
+  drain(): Promise<void> {
+    this.draining ??= this.drainOnce();
+    return this.draining;
+  }
+
+  private async drainOnce(): Promise<void> {
+    const nc = this.nc;
+    if (!nc || nc.isClosed()) return;
     try {
-      await this.nc.drain();
+      await Promise.all(this.subs.map((sub) => sub.drain().catch(() => undefined)));
+      await Promise.allSettled([...this.inFlight]);
+      await nc.drain();
     } catch (err) {
       this.options.logger.warn({ err }, 'nats drain failed; closing');
-      await this.nc.close();
+      await nc.close();
     }
   }
 

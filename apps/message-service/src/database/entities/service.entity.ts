@@ -28,7 +28,7 @@ export type WebhookMethod = 'GET' | 'POST';
 /** A Chat Service instance (`IS…`). Deleting it cascades to roles, users, channels (and below) and bindings. */
 @Entity({ name: 'services' })
 @Check('ck_services_webhook_method', `"webhook_method" IN ('GET', 'POST')`)
-@Index('ix_services_account_sid', ['accountSid', 'sid'])
+@Index('ix_services_account_created', ['accountSid', 'dateCreated', 'sid'])
 export class ServiceEntity {
   @PrimaryColumn({ ...SID, name: 'sid', primaryKeyConstraintName: 'pk_services' })
   sid!: string;

@@ -87,7 +87,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         CONSTRAINT "ck_services_webhook_method" CHECK ("webhook_method" IN ('GET', 'POST')),
         CONSTRAINT "fk_services_account" FOREIGN KEY ("account_sid") REFERENCES "accounts" ("sid") ON DELETE CASCADE
       )`);
-    await queryRunner.query(`CREATE INDEX "ix_services_account_sid" ON "services" ("account_sid", "sid")`);
+    await queryRunner.query(`CREATE INDEX "ix_services_account_created" ON "services" ("account_sid", "date_created", "sid")`);
 
     await queryRunner.query(`
       CREATE TABLE "roles" (

@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { RoleEntity, ServiceEntity } from '../database/entities';
+import type { PagePlan } from '../paging/page-token';
+
+/** Keyset of the Services list: creation order, sid to break ties. `at` is the exact stored timestamp. */
+export interface ServiceKey {
+  at: string;
+  sid: string;
+}
+
+export interface ServiceListRow {
+  row: ServiceEntity;
+  key: ServiceKey;
+}
+
+/**
+ * Services and their roles in Postgres. The account sid is a required argument of every query, so another
+ * account's Service is invisible: it is not found, exactly like one that does not exist.
+ */
+@Injectable()
+export class ServicesRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Runs `work` in one transaction with a repository bound to it (joins the current one if already inside). */
+  transaction<T>(work: (tx: ServicesRepository) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => work(new TransactionalServicesRepository(this.dataSource, manager)));
+  }
+
+  protected get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  /** The service first, then its roles: both land or neither does. */
+  insertWithRoles(service: ServiceEntity, roles: RoleEntity[]): Promise<void> {
+    return this.transaction(async (tx) => {
+      await tx.manager.insert(ServiceEntity, service);
+      await tx.manager.insert(RoleEntity, roles);
+    });
+  }
+
+  /** `lock` takes a row lock until the transaction ends (read-modify-write of an update). */
+  findBySid(accountSid: string, sid: string, opts: { lock?: boolean } = {}): Promise<ServiceEntity | null> {
+    return this.manager.findOne(ServiceEntity, {
+      where: { accountSid, sid },
+      ...(opts.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+  }
+
+  findRoles(accountSid: string, serviceSid: string, roleSids: string[]): Promise<RoleEntity[]> {
+    if (roleSids.length === 0) return Promise.resolve([]);
+    return this.manager
+      .createQueryBuilder(RoleEntity, 'r')
+      .where('r.account_sid = :accountSid AND r.service_sid = :serviceSid AND r.sid IN (:...roleSids)', {
+        accountSid,
+        serviceSid,
+        roleSids,
+      })
+      .getMany();
+  }
+
+  /** Stores every setting of `service` (a row read under lock and changed by the caller). */
+  async update(accountSid: string, service: ServiceEntity): Promise<ServiceEntity> {
+    const { sid, accountSid: _owner, ...changes } = service;
+    await this.manager.update(ServiceEntity, { accountSid, sid }, changes);
+    return service;
+  }
+
+  /** One statement: the foreign keys cascade to roles, users, channels and everything below them. */
+  async delete(accountSid: string, sid: string): Promise<boolean> {
+    const result = await this.manager.delete(ServiceEntity, { accountSid, sid });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** At most `limit` rows in the plan's scan order, each with its exact key for the page tokens. */
+  async list(accountSid: string, plan: PagePlan<ServiceKey>, limit: number): Promise<ServiceListRow[]> {
+    const qb = this.manager
+      .createQueryBuilder(ServiceEntity, 's')
+      // Microsecond text of the stored value: a key rounded to milliseconds could repeat or skip a row.
+      .addSelect(`to_char(s.date_created AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, 'key_at')
+      .where('s.account_sid = :accountSid', { accountSid })
+      .orderBy('s.date_created', plan.order)
+      .addOrderBy('s.sid', plan.order)
+      .limit(limit);
+    const bound = plan.after ?? plan.before;
+    if (bound) {
+      const op = plan.after ? '>' : '<';
+      qb.andWhere(`(s.date_created, s.sid) ${op} (CAST(:at AS timestamptz), :sid)`, { at: bound.at, sid: bound.sid });
+    }
+    const { entities, raw } = await qb.getRawAndEntities<{ key_at: string; s_sid: string }>();
+    const keyAt = new Map(raw.map((r) => [r.s_sid, r.key_at]));
+    return entities.map((row) => ({ row, key: { at: keyAt.get(row.sid) ?? '', sid: row.sid } }));
+  }
+}
+
+class TransactionalServicesRepository extends ServicesRepository {
+  constructor(
+    dataSource: DataSource,
+    private readonly tx: EntityManager,
+  ) {
+    super(dataSource);
+  }
+
+  protected override get manager(): EntityManager {
+    return this.tx;
+  }
+
+  override transaction<T>(work: (tx: ServicesRepository) => Promise<T>): Promise<T> {
+    return work(this);
+  }
+}
