@@ -1,0 +1,46 @@
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { NatsModule } from '@parley/nats';
+import { PlatformModule } from '@parley/platform';
+import { BasicAuthMiddleware } from './auth/basic-auth.middleware';
+import { PrincipalCache } from './auth/principal-cache';
+import { type ApiGatewayConfig, SERVICE_NAME } from './config/api-gateway.config';
+import { API_ROUTE_PREFIXES } from './http/api-paths';
+import { FormBodyMiddleware } from './http/form-body.middleware';
+import { RequestContextMiddleware } from './http/request-context.middleware';
+import { RestCommands } from './http/rest-commands';
+import { TwilioErrorFilter } from './http/twilio-error.filter';
+import { PublicUrls } from './http/urls';
+import { ServicesController } from './services/services.controller';
+
+const PRINCIPAL_CACHE = { ttlMs: 30_000, maxEntries: 10_000 };
+
+@Module({})
+export class AppModule implements NestModule {
+  static forRoot(config: ApiGatewayConfig, nodeId: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot({ service: SERVICE_NAME, nodeId, logLevel: config.LOG_LEVEL }),
+        NatsModule.forRoot({ servers: config.NATS_URL, subjectPrefix: config.NATS_SUBJECT_PREFIX, name: `${SERVICE_NAME}/${nodeId}` }),
+      ],
+      controllers: [ServicesController],
+      providers: [
+        { provide: APP_FILTER, useClass: TwilioErrorFilter },
+        { provide: PublicUrls, useValue: new PublicUrls(config.PARLEY_PUBLIC_URL) },
+        { provide: PrincipalCache, useValue: new PrincipalCache(PRINCIPAL_CACHE) },
+        RestCommands,
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    // A plain path covers only itself and the controller routes under it: the wildcards make unknown
+    // routes pass here too (so they answer 401 before 404).
+    consumer.apply(RequestContextMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+    // Authenticate before reading the body: an anonymous client cannot make us buffer one.
+    consumer
+      .apply(BasicAuthMiddleware, FormBodyMiddleware)
+      .forRoutes(...API_ROUTE_PREFIXES.flatMap((prefix) => [prefix, `${prefix}/{*path}`]).map((path) => ({ path, method: RequestMethod.ALL })));
+  }
+}

@@ -1,0 +1,58 @@
+import type { Principal } from '@parley/contracts';
+import { PrincipalCache } from './principal-cache';
+
+const principal = (n: number): Principal => ({ accountSid: `AC${String(n).padStart(32, '0')}`, via: 'auth_token' });
+
+function setup(options: { ttlMs?: number; maxEntries?: number } = {}) {
+  let now = 1_000;
+  const cache = new PrincipalCache({ ttlMs: options.ttlMs ?? 30_000, maxEntries: options.maxEntries ?? 100, now: () => now });
+  const verify = jest.fn(async () => principal(1));
+  return { cache, verify, advance: (ms: number) => (now += ms) };
+}
+
+describe('PrincipalCache', () => {
+  it('verifies once per TTL', async () => {
+    const { cache, verify, advance } = setup({ ttlMs: 30_000 });
+    await expect(cache.resolve('Basic a', verify)).resolves.toEqual(principal(1));
+    advance(29_999);
+    await cache.resolve('Basic a', verify);
+    expect(verify).toHaveBeenCalledTimes(1);
+    advance(1);
+    await cache.resolve('Basic a', verify);
+    expect(verify).toHaveBeenCalledTimes(2);
+  });
+
+  it('shares one verification between concurrent requests', async () => {
+    const { cache, verify } = setup();
+    await Promise.all([cache.resolve('Basic a', verify), cache.resolve('Basic a', verify), cache.resolve('Basic a', verify)]);
+    expect(verify).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps different credentials apart', async () => {
+    const { cache } = setup();
+    await cache.resolve('Basic a', async () => principal(1));
+    await expect(cache.resolve('Basic b', async () => principal(2))).resolves.toEqual(principal(2));
+    await expect(cache.resolve('Basic a', async () => principal(3))).resolves.toEqual(principal(1));
+  });
+
+  it('forgets a failure so the next request verifies again', async () => {
+    const { cache, verify } = setup();
+    await expect(cache.resolve('Basic a', () => Promise.reject(new Error('Authenticate')))).rejects.toThrow('Authenticate');
+    await expect(cache.resolve('Basic a', verify)).resolves.toEqual(principal(1));
+    expect(verify).toHaveBeenCalledTimes(1);
+  });
+
+  it('holds at most maxEntries, evicting the least recently used', async () => {
+    const { cache, verify } = setup({ maxEntries: 2 });
+    await cache.resolve('Basic a', verify);
+    await cache.resolve('Basic b', verify);
+    await cache.resolve('Basic a', verify); // a is now the most recent
+    await cache.resolve('Basic c', verify); // evicts b
+    expect(cache.size).toBe(2);
+    expect(verify).toHaveBeenCalledTimes(3);
+    await cache.resolve('Basic a', verify);
+    expect(verify).toHaveBeenCalledTimes(3);
+    await cache.resolve('Basic b', verify);
+    expect(verify).toHaveBeenCalledTimes(4);
+  });
+});
