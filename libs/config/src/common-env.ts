@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 
@@ -26,7 +27,10 @@ export const redisEnvShape = {
   REDIS_KEY_PREFIX: z.string().max(64).default('parley:'),
 };
 
-/** A stable, human-readable node id: the pod name on Kubernetes, host-pid elsewhere. */
+/**
+ * A human-readable node id, new on every boot: in a container the pid is always 1, so a restarted
+ * process must not inherit the id (and the presence liveness key) of the one that died.
+ */
 export function resolveNodeId(service: string, configured: string | undefined): string {
-  return configured ?? `${service}-${hostname()}-${process.pid}`;
+  return configured ?? `${service}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
