@@ -6,6 +6,7 @@
 // Type checking is `npm run typecheck` (tsc); swc only transpiles, which keeps builds to a second or two.
 import { transformFile } from '@swc/core';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,11 +56,15 @@ function rewriteAliases(code, destFile) {
 
 async function build() {
   const started = Date.now();
-  await rm(out, { recursive: true, force: true });
+  // dist/ is rewritten in place and stale files removed afterwards, never emptied first: a running
+  // service or test stack keeps working while another build runs.
+  const written = new Set();
   const jobs = [];
   for (const { src, dest } of await sourceRoots()) {
     for (const file of await listTs(src)) {
       const destFile = join(dest, relative(src, file)).replace(/\.ts$/, '.js');
+      written.add(destFile);
+      written.add(`${destFile}.map`);
       jobs.push(
         (async () => {
           const result = await transformFile(file, { ...swcOptions, filename: file, sourceFileName: relative(dirname(destFile), file) });
@@ -72,7 +77,18 @@ async function build() {
     }
   }
   await Promise.all(jobs);
+  await removeStale(join(out, 'apps'), written);
+  await removeStale(join(out, 'libs'), written);
   process.stdout.write(`built ${jobs.length} files into dist/ in ${Date.now() - started} ms\n`);
+}
+
+async function removeStale(dir, keep) {
+  if (!existsSync(dir)) return;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await removeStale(path, keep);
+    else if (!keep.has(path)) await rm(path, { force: true });
+  }
 }
 
 build().catch((err) => {
