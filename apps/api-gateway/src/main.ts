@@ -3,6 +3,7 @@ import { resolveNodeId } from '@parley/config';
 import { bootstrapService } from '@parley/platform';
 import { AppModule } from './app.module';
 import { loadApiGatewayConfig, SERVICE_NAME } from './config/api-gateway.config';
+import { configureDocs } from './docs/api-docs';
 import { configureHttp, HTTP_NEST_OPTIONS } from './http/http-edge';
 
 const config = loadApiGatewayConfig();
@@ -12,5 +13,8 @@ void bootstrapService({
   port: config.PORT,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   nestOptions: HTTP_NEST_OPTIONS,
-  configure: configureHttp,
+  configure: (app) => {
+    configureHttp(app);
+    configureDocs(app);
+  },
 });

@@ -13,6 +13,8 @@ export const ErrorCode = {
   AccessTokenNotYetValid: 20105,
   InvalidAccessTokenGrants: 20106,
   InvalidAccessTokenSignature: 20107,
+  /** Twilio's "Accounts Resource" error: a status change or subaccount request the Accounts API does not allow. */
+  AccountsResource: 21100,
   ServiceNotFound: 50050,
   InvalidUserChannelsLimit: 50060,
   InvalidChannelMembersLimit: 50061,
@@ -23,6 +25,9 @@ export const ErrorCode = {
   NotAuthorized: 50107,
   UserNotFound: 50200,
   UserAlreadyExists: 50201,
+  UserUnauthorizedToSetRole: 50205,
+  /** Twilio: "Identity should not match user SID pattern" (a path key `US…` is read as a sid). */
+  IdentityMatchesUserSid: 50206,
   UserChannelLimitExceeded: 50208,
   UserAlreadyInvited: 50212,
   ChannelNotFound: 50300,
@@ -34,6 +39,8 @@ export const ErrorCode = {
   MessageNotFound: 50500,
   MessageBodyMissing: 50503,
   MessageBodyTooLong: 50504,
+  MessageLastUpdatedByTooLong: 50505,
+  MessageAuthorTooLong: 50310,
   InviteNotFound: 50601,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

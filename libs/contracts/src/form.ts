@@ -37,7 +37,7 @@ export const jsonAttributes = (maxBytes: number) =>
       if (Buffer.byteLength(v, 'utf8') > maxBytes) return false;
       try {
         const parsed: unknown = JSON.parse(v);
-        return typeof parsed === 'object' && parsed !== null;
+        return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
       } catch {
         return false;
       }

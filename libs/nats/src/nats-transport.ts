@@ -26,6 +26,12 @@ import {
   type EventName,
   type EventPayload,
   type Reply,
+  ACCOUNT_EVENT_ROOT,
+  accountEvents,
+  accountEventSubject,
+  parseAccountEventSubject,
+  type AccountEventName,
+  type AccountEventPayload,
 } from '@parley/contracts';
 import { storage, Store } from 'nestjs-pino/storage';
 import { CORRELATION_HEADER, currentCorrelationId, newCorrelationId, withCorrelation } from './correlation';
@@ -194,6 +200,48 @@ export class NatsTransport {
         try {
           await withCorrelation(correlationId, () =>
             handler({ name: parsedSubject.name, serviceSid: parsedSubject.serviceSid, payload: parsed.data as never, correlationId }),
+          );
+        } catch (err) {
+          this.options.logger.error({ err, subject: msg.subject, correlationId }, 'event handler failed');
+        }
+      }
+    })();
+  }
+
+  /** Publishes an account-level event (`account.v1.evt.<AC>.<name>`), after the database commit. */
+  publishAccountEvent<E extends AccountEventName>(accountSid: string, name: E, payload: AccountEventPayload<E>): void {
+    const hdrs = natsHeaders();
+    hdrs.set(CORRELATION_HEADER, currentCorrelationId() ?? newCorrelationId());
+    this.connection().publish(this.prefix + accountEventSubject(accountSid, name), codec.encode(payload), { headers: hdrs });
+  }
+
+  /**
+   * Subscribes to account-level events only, without a queue group: every subscriber (e.g. each api-gateway
+   * replica, for its own cache) receives each event. Invalid payloads are logged with their subject and dropped.
+   */
+  subscribeAccountEvents(
+    handler: <E extends AccountEventName>(event: { name: E; accountSid: string; payload: AccountEventPayload<E> }) => void,
+  ): void {
+    const sub = this.connection().subscribe(`${this.prefix}${ACCOUNT_EVENT_ROOT}.>`);
+    this.subs.push(sub);
+    void (async () => {
+      for await (const msg of sub) {
+        const parsedSubject = parseAccountEventSubject(msg.subject.slice(this.prefix.length));
+        const correlationId = correlationOf(msg.headers);
+        let raw: unknown;
+        try {
+          raw = codec.decode(msg.data);
+        } catch {
+          raw = undefined;
+        }
+        const parsed = parsedSubject ? accountEvents[parsedSubject.name].safeParse(raw) : null;
+        if (!parsedSubject || !parsed?.success) {
+          this.options.logger.warn({ subject: msg.subject, correlationId }, 'dropped invalid event');
+          continue;
+        }
+        try {
+          withCorrelation(correlationId, () =>
+            handler({ name: parsedSubject.name, accountSid: parsedSubject.accountSid, payload: parsed.data as never }),
           );
         } catch (err) {
           this.options.logger.error({ err, subject: msg.subject, correlationId }, 'event handler failed');

@@ -56,3 +56,42 @@ describe('PrincipalCache', () => {
     expect(verify).toHaveBeenCalledTimes(4);
   });
 });
+
+describe('PrincipalCache.evictAccount', () => {
+  const otherPrincipal: Principal = { accountSid: `AC${'f'.repeat(32)}`, via: 'api_key' };
+
+  it("forgets that account's principals and keeps the others", async () => {
+    const { cache } = setup();
+    const mine = jest.fn(async () => principal(1));
+    const theirs = jest.fn(async () => otherPrincipal);
+    await cache.resolve('Basic key-of-1', mine);
+    await cache.resolve('Basic token-of-1', mine);
+    await cache.resolve('Basic other', theirs);
+
+    expect(cache.evictAccount(principal(1).accountSid)).toBe(2);
+    await cache.resolve('Basic key-of-1', mine);
+    await cache.resolve('Basic other', theirs);
+    expect(mine).toHaveBeenCalledTimes(3);
+    expect(theirs).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not keep a verdict that was still being verified when the credentials changed', async () => {
+    const { cache } = setup();
+    let answer!: (p: Principal) => void;
+    const slow = () => new Promise<Principal>((resolve) => (answer = resolve));
+    const pending = cache.resolve('Basic a', slow);
+    cache.evictAccount(principal(1).accountSid);
+    answer(principal(1));
+    await expect(pending).resolves.toEqual(principal(1)); // the request in flight still gets its answer
+    const verify = jest.fn(async () => principal(1));
+    await cache.resolve('Basic a', verify);
+    expect(verify).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers 0 when nothing of the account is cached', async () => {
+    const { cache, verify } = setup();
+    await cache.resolve('Basic a', verify);
+    expect(cache.evictAccount(otherPrincipal.accountSid)).toBe(0);
+    expect(cache.size).toBe(1);
+  });
+});

@@ -20,3 +20,21 @@ const sidParam = createParamDecorator((spec: { name: string; prefix: SidPrefix }
 
 /** A path parameter that must be a sid of the given kind, e.g. `@PathSid('sid', 'IS')`. */
 export const PathSid = (name: string, prefix: SidPrefix) => sidParam({ name, prefix });
+
+/** Longest friendly key (unique name, identity) a path may carry; anything longer cannot name a resource. */
+const MAX_PATH_KEY_LENGTH = 256;
+
+const keyParam = createParamDecorator((name: string, ctx: ExecutionContext): string => {
+  const req = ctx.switchToHttp().getRequest<Request>();
+  const value = req.params[name];
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_PATH_KEY_LENGTH) {
+    throw Errors.notFound(resourcePath(req.path));
+  }
+  return value;
+});
+
+/**
+ * A path parameter that is a sid OR a friendly key, as Twilio allows for Channels (`unique_name`), Users and
+ * Members (`identity`): passed on as given (percent-decoded); message-service resolves it, and answers 404.
+ */
+export const PathKey = (name: string) => keyParam(name);

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { verifyAccessToken } from '@parley/auth';
+import { ErrorCode, isSid, newSid, ParleyError, type CommandInput, type Session } from '@parley/contracts';
+import type { ServiceEntity } from '../database/entities';
+import { ScopeRepository } from '../scope/scope.repository';
+import { presentUser } from '../users/user.presenter';
+import { newUserRow } from '../users/user-rows';
+import { CredentialsService } from './credentials.service';
+import { SessionRepository } from './session.repository';
+
+const invalidGrants = (why: string) => new ParleyError(ErrorCode.InvalidAccessTokenGrants, `Invalid Access Token grants: ${why}`, 401);
+
+/**
+ * Opens a realtime session from an Access Token: verifies it with the key it names (the secret never leaves
+ * this service), checks its chat grant against the token's own account, and finds or creates the User of the
+ * identity, as Twilio does on a first connection. Every refusal is a 401 with the token's Twilio code.
+ */
+@Injectable()
+export class SessionService {
+  constructor(
+    private readonly credentials: CredentialsService,
+    private readonly scope: ScopeRepository,
+    private readonly sessions: SessionRepository,
+    @InjectPinoLogger(SessionService.name) private readonly logger: PinoLogger,
+  ) {}
+
+  async open({ token }: CommandInput<'chat.v1.cmd.session.open'>): Promise<Session> {
+    // 20101/20102 header, 20103 unknown key or key of another account than `sub`, 20107 signature,
+    // 20104 expired or over 24 h, 20105 not yet valid, 20106 no identity or chat grant.
+    const claims = await verifyAccessToken(token, (keySid) => this.credentials.signingKey(keySid));
+    // A user sid as identity would make the user addressable as someone else (REST paths take sid OR identity).
+    if (isSid(claims.identity, 'US')) throw invalidGrants('identity must not look like a User sid');
+    const service = await this.grantedService(claims.accountSid, claims.serviceSid);
+    const roleSid = await this.newUserRole(service, claims.deploymentRoleSid);
+    const user = await this.sessions.findOrCreateUser(
+      newUserRow({ sid: newSid('US'), accountSid: claims.accountSid, serviceSid: service.sid, identity: claims.identity, roleSid, now: new Date() }),
+    );
+    this.logger.debug({ serviceSid: service.sid, userSid: user.sid, keySid: claims.keySid }, 'session opened');
+    return {
+      accountSid: claims.accountSid,
+      serviceSid: service.sid,
+      identity: user.identity,
+      userSid: user.sid,
+      // The grant's role overrides the stored one for this session (it is also what a new User was given).
+      roleSid: claims.deploymentRoleSid === undefined ? user.roleSid : roleSid,
+      expiresAt: claims.expiresAt,
+      reachabilityEnabled: service.reachabilityEnabled,
+      // Reachability is presence-service's: unknown here, as on a User list.
+      user: presentUser(user),
+    };
+  }
+
+  /**
+   * The grant's Service, looked up in the token's account only. A Service that does not exist and one of another
+   * account (a parent's or a subaccount's included) are the same answer: the grant is not valid for this account,
+   * and a token cannot probe which sids exist elsewhere.
+   */
+  private async grantedService(accountSid: string, serviceSid: string): Promise<ServiceEntity> {
+    try {
+      return await this.scope.service(accountSid, serviceSid);
+    } catch (err) {
+      if (err instanceof ParleyError && err.code === ErrorCode.NotFound) throw invalidGrants('chat service_sid is not a Service of this account');
+      throw err;
+    }
+  }
+
+  /** A new User gets the grant's `deployment_role_sid` when it names a service role of this Service, else the default. */
+  private async newUserRole(service: ServiceEntity, deploymentRoleSid: string | undefined): Promise<string | null> {
+    if (deploymentRoleSid === undefined) return service.defaultServiceRoleSid;
+    const role = isSid(deploymentRoleSid, 'RL') ? await this.sessions.findDeploymentRole(service.accountSid, service.sid, deploymentRoleSid) : null;
+    if (!role) throw invalidGrants('deployment_role_sid is not a service role of this Service');
+    return role.sid;
+  }
+}

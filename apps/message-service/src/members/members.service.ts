@@ -1,0 +1,236 @@
+import { Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import {
+  newSid,
+  type Caller,
+  type CommandParams,
+  type ConsumeReply,
+  type MemberResource,
+  type PageResult,
+} from '@parley/contracts';
+import type { ChannelEntity, MemberEntity } from '../database/entities';
+import { buildPage, decodePageToken, planPage, resolvePageSize } from '../paging/page-token';
+import { ScopeRepository } from '../scope/scope.repository';
+import { assertServiceScope, notAuthorized, parseSidKey, resolveSdkTarget } from '../channels/caller-scope';
+import { DomainEvents } from '../channels/domain-events';
+import { retryOnDeadlock } from '../channels/pg-errors';
+import { presentInvite } from '../invites/invite.presenter';
+import { presentMember } from './member.presenter';
+import { MembersRepository } from './members.repository';
+import {
+  channelRoleProblem,
+  identityProblem,
+  lastIndexOf,
+  limitProblem,
+  memberChanges,
+  memberExists,
+  memberRole,
+  nextConsumedIndex,
+  notMember,
+} from './membership-rules';
+
+const PAGE_SIZE = { default: 50, max: 100 };
+const parseKey = parseSidKey('MB');
+
+export interface NewMembership {
+  accountSid: string;
+  serviceSid: string;
+  channelKey: string;
+  identity: string;
+  roleSid?: string;
+  /** SDK join: only a public channel, or one the identity is invited to; the creator gets the creator role. */
+  join?: boolean;
+  lastConsumedMessageIndex?: number;
+  lastConsumptionTimestamp?: string;
+  dateCreated?: string;
+  dateUpdated?: string;
+  attributes?: string;
+}
+
+/** Channel Members: adding (users created on demand, limits enforced under row locks), updating, removing. */
+@Injectable()
+export class MembersService {
+  constructor(
+    private readonly members: MembersRepository,
+    private readonly scope: ScopeRepository,
+    private readonly events: DomainEvents,
+    @InjectPinoLogger(MembersService.name) private readonly logger: PinoLogger,
+  ) {}
+
+  async create(caller: Caller, params: CommandParams<'chat.v1.cmd.member.create'>): Promise<MemberResource> {
+    assertServiceScope(caller, params.ServiceSid);
+    return this.add({
+      accountSid: caller.accountSid,
+      serviceSid: params.ServiceSid,
+      channelKey: params.ChannelSid,
+      identity: params.Identity,
+      roleSid: params.RoleSid,
+      lastConsumedMessageIndex: params.LastConsumedMessageIndex,
+      lastConsumptionTimestamp: params.LastConsumptionTimestamp,
+      dateCreated: params.DateCreated,
+      dateUpdated: params.DateUpdated,
+      attributes: params.Attributes,
+    });
+  }
+
+  async join(caller: Caller, params: CommandParams<'chat.v1.cmd.channel.join'>): Promise<MemberResource> {
+    const target = resolveSdkTarget(caller, params);
+    return this.add({ accountSid: caller.accountSid, serviceSid: target.serviceSid, channelKey: params.channel, identity: target.identity, join: true });
+  }
+
+  /**
+   * One transaction: the channel row is locked first (serialising adds to this channel and its
+   * members_count), then the user row (created if missing; serialising this user's adds to any channel and its
+   * joined_channels_count). Both limits are checked against those locked counters, so concurrent adds can
+   * never exceed them.
+   */
+  async add(input: NewMembership): Promise<MemberResource> {
+    const problem = identityProblem(input.identity);
+    if (problem) throw problem;
+    const { member, invite } = await retryOnDeadlock(() =>
+      this.members.transaction(async (tx) => {
+        const lookup = { manager: tx.manager };
+        const service = await this.scope.service(input.accountSid, input.serviceSid, lookup);
+        const channel = await this.scope.channel(input.accountSid, input.serviceSid, input.channelKey, { ...lookup, lock: true });
+        if (await tx.findByIdentity(input.accountSid, channel, input.identity)) throw memberExists();
+        const pending = await tx.findInvite(input.accountSid, channel, input.identity);
+        if (input.join && channel.type === 'private' && !pending) throw notAuthorized();
+        if (input.roleSid !== undefined) {
+          const roleProblem = channelRoleProblem(input.roleSid, await tx.findRole(input.accountSid, service.sid, input.roleSid));
+          if (roleProblem) throw roleProblem;
+        }
+        const now = new Date();
+        const { user } = await tx.lockOrCreateUser(input.accountSid, service, input.identity, now);
+        const limit = limitProblem({
+          channelMembers: channel.membersCount,
+          channelMembersLimit: service.limitsChannelMembers,
+          userChannels: user.joinedChannelsCount,
+          userChannelsLimit: service.limitsUserChannels,
+        });
+        if (limit) throw limit;
+        const dateCreated = input.dateCreated ? new Date(input.dateCreated) : now;
+        const row: MemberEntity = {
+          sid: newSid('MB'),
+          accountSid: input.accountSid,
+          serviceSid: service.sid,
+          channelSid: channel.sid,
+          identity: input.identity,
+          userSid: user.sid,
+          roleSid: memberRole({
+            requested: input.roleSid,
+            invited: pending?.roleSid,
+            isCreator: input.join === true && channel.createdBy === input.identity,
+            defaults: { channel: service.defaultChannelRoleSid, channelCreator: service.defaultChannelCreatorRoleSid },
+          }),
+          lastConsumedMessageIndex: input.lastConsumedMessageIndex ?? null,
+          lastConsumptionTimestamp: input.lastConsumptionTimestamp ? new Date(input.lastConsumptionTimestamp) : null,
+          notificationLevel: 'default',
+          attributes: input.attributes ?? '{}',
+          dateCreated,
+          dateUpdated: input.dateUpdated ? new Date(input.dateUpdated) : dateCreated,
+        };
+        await tx.insert(row);
+        const consumed = pending ? await tx.takeInvite(input.accountSid, channel, input.identity) : null;
+        return { member: row, invite: consumed };
+      }),
+    );
+    const resource = presentMember(member);
+    this.logger.info({ serviceSid: member.serviceSid, channelSid: member.channelSid, memberSid: member.sid }, 'member added');
+    if (invite) this.events.publish(member.serviceSid, 'invite.removed', presentInvite(invite));
+    this.events.publish(member.serviceSid, 'member.added', resource);
+    return resource;
+  }
+
+  async fetch(caller: Caller, params: CommandParams<'chat.v1.cmd.member.fetch'>): Promise<MemberResource> {
+    assertServiceScope(caller, params.ServiceSid);
+    const channel = await this.scope.channel(caller.accountSid, params.ServiceSid, params.ChannelSid);
+    return presentMember(await this.scope.member(caller.accountSid, channel, params.Sid));
+  }
+
+  async update(caller: Caller, params: CommandParams<'chat.v1.cmd.member.update'>): Promise<MemberResource> {
+    assertServiceScope(caller, params.ServiceSid);
+    const updated = await this.members.transaction(async (tx) => {
+      const lookup = { manager: tx.manager };
+      const channel = await this.scope.channel(caller.accountSid, params.ServiceSid, params.ChannelSid, lookup);
+      const current = await this.scope.member(caller.accountSid, channel, params.Sid, { ...lookup, lock: true });
+      if (params.RoleSid !== undefined) {
+        const roleProblem = channelRoleProblem(params.RoleSid, await tx.findRole(caller.accountSid, channel.serviceSid, params.RoleSid));
+        if (roleProblem) throw roleProblem;
+      }
+      return tx.update(current, memberChanges(current, params, new Date()));
+    });
+    const resource = presentMember(updated);
+    this.events.publish(updated.serviceSid, 'member.updated', resource);
+    return resource;
+  }
+
+  async delete(caller: Caller, params: CommandParams<'chat.v1.cmd.member.delete'>): Promise<Record<string, never>> {
+    assertServiceScope(caller, params.ServiceSid);
+    await this.remove(caller.accountSid, params.ServiceSid, params.ChannelSid, (tx, channel) =>
+      this.scope.member(caller.accountSid, channel, params.Sid, { manager: tx.manager, lock: true }),
+    );
+    return {};
+  }
+
+  async leave(caller: Caller, params: CommandParams<'chat.v1.cmd.channel.leave'>): Promise<Record<string, never>> {
+    const target = resolveSdkTarget(caller, params);
+    await this.remove(caller.accountSid, target.serviceSid, params.channel, async (tx, channel) => {
+      const member = await tx.findByIdentity(caller.accountSid, channel, target.identity, { lock: true });
+      if (!member) throw notMember();
+      return member;
+    });
+    return {};
+  }
+
+  /**
+   * Removes the member `find` picks, under the channel row lock, with both counters in the same transaction.
+   * Used by DeleteMember, the SDK's leave and DeleteUserChannel.
+   */
+  async remove(
+    accountSid: string,
+    serviceSid: string,
+    channelKey: string,
+    find: (tx: MembersRepository, channel: ChannelEntity) => Promise<MemberEntity>,
+  ): Promise<MemberResource> {
+    const removed = await retryOnDeadlock(() =>
+      this.members.transaction(async (tx) => {
+        const channel = await this.scope.channel(accountSid, serviceSid, channelKey, { manager: tx.manager, lock: true });
+        const member = await find(tx, channel);
+        await tx.delete(member);
+        return member;
+      }),
+    );
+    const resource = presentMember(removed);
+    this.logger.info({ serviceSid, channelSid: removed.channelSid, memberSid: removed.sid }, 'member removed');
+    this.events.publish(serviceSid, 'member.removed', resource);
+    return resource;
+  }
+
+  async list(caller: Caller, params: CommandParams<'chat.v1.cmd.member.list'>): Promise<PageResult<MemberResource>> {
+    assertServiceScope(caller, params.ServiceSid);
+    const channel = await this.scope.channel(caller.accountSid, params.ServiceSid, params.ChannelSid);
+    const pageSize = resolvePageSize(params.PageSize, PAGE_SIZE);
+    const cursor = params.PageToken ? decodePageToken(params.PageToken, parseKey) : null;
+    const rows = await this.members.list(caller.accountSid, channel, params.Identity, planPage(cursor), pageSize + 1);
+    const page = buildPage(rows, pageSize, cursor, (row) => ({ sid: row.sid }));
+    return { items: page.items.map(presentMember), pageSize, nextPageToken: page.nextPageToken, previousPageToken: page.previousPageToken };
+  }
+
+  /** SDK consumption report: moves the member's horizon (and its timestamp) and answers the unread count. */
+  async consume(caller: Caller, params: CommandParams<'chat.v1.cmd.member.consume'>): Promise<ConsumeReply> {
+    const target = resolveSdkTarget(caller, params);
+    const { member, unread } = await this.members.transaction(async (tx) => {
+      const channel = await this.scope.channel(caller.accountSid, target.serviceSid, params.channel, { manager: tx.manager });
+      const current = await tx.findByIdentity(caller.accountSid, channel, target.identity, { lock: true });
+      if (!current) throw notMember();
+      const index = nextConsumedIndex(current.lastConsumedMessageIndex, params.index, lastIndexOf(channel), params.advance === true);
+      const now = new Date();
+      const updated = await tx.update(current, { lastConsumedMessageIndex: index, lastConsumptionTimestamp: now, dateUpdated: now });
+      return { member: updated, unread: await tx.unreadCount(caller.accountSid, channel.sid, index) };
+    });
+    const resource = presentMember(member);
+    this.events.publish(member.serviceSid, 'member.updated', resource);
+    return { member: resource, unread_messages_count: unread };
+  }
+}
+

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { Histogram } from 'prom-client';
+import { Metrics } from '@parley/platform';
+import { KeyedBatcher, type BatchLimits } from './send-batcher';
+import type { MessageDraft } from './message-rules';
+import { MessagesRepository, type InsertOutcome } from './messages.repository';
+
+interface SendJob {
+  accountSid: string;
+  serviceSid: string;
+  channelKey: string;
+  draft: MessageDraft;
+}
+
+/**
+ * Bounds of one statement: 100 messages, and about 1 MB of bodies and attributes (a 32 KiB body is at most
+ * 96 KiB of UTF-8, so a batch of big messages is simply shorter).
+ */
+export const SEND_BATCH_LIMITS: BatchLimits = { maxItems: 100, maxWeight: 1_000_000 };
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Writes sends, batched per channel (send-batcher.ts). A batch is one statement: it stores all of its messages
+ * or none. When it fails, each of its sends is written on its own, so one bad send fails alone; this is also how
+ * an idempotency key that is already stored (a retry) is found: the batch's plain INSERT hits the unique key,
+ * and the send alone takes the idempotent path, which answers the original.
+ */
+@Injectable()
+export class MessageWriter {
+  private readonly batcher = new KeyedBatcher<SendJob, InsertOutcome>(
+    (_key, jobs) => this.writeBatch(jobs),
+    SEND_BATCH_LIMITS,
+    (job) => (job.draft.body?.length ?? 0) + job.draft.attributes.length,
+  );
+
+  private readonly batchSize: Histogram;
+  private readonly batchSeconds: Histogram;
+
+  constructor(
+    private readonly messages: MessagesRepository,
+    metrics: Metrics,
+  ) {
+    this.batchSize = new Histogram({
+      name: 'parley_message_send_batch_size',
+      help: 'Sends written by one statement (group commit per channel)',
+      buckets: [1, 2, 5, 10, 20, 50, 100],
+      registers: [metrics.registry],
+    });
+    this.batchSeconds = new Histogram({
+      name: 'parley_message_send_batch_seconds',
+      help: 'Time to write one batch of sends, commit included',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [metrics.registry],
+    });
+  }
+
+  write(accountSid: string, serviceSid: string, channelKey: string, draft: MessageDraft): Promise<InsertOutcome> {
+    return this.batcher.submit(`${accountSid}/${serviceSid}/${channelKey}`, { accountSid, serviceSid, channelKey, draft });
+  }
+
+  private async writeBatch(jobs: SendJob[]): Promise<PromiseSettledResult<InsertOutcome>[]> {
+    const [first] = jobs;
+    if (!first) return [];
+    this.batchSize.observe(jobs.length);
+    const timer = this.batchSeconds.startTimer();
+    try {
+      const outcome = await this.messages.insertBatch(first.accountSid, first.serviceSid, first.channelKey, jobs.map((j) => j.draft));
+      timer();
+      return jobs.map((_, i) => ({
+        status: 'fulfilled' as const,
+        value: outcome.kind === 'inserted' ? { kind: 'inserted', channelSid: outcome.channelSid, index: outcome.firstIndex + i } : outcome,
+      }));
+    } catch (err) {
+      if (jobs.length === 1 && !(first.draft.idempotencyKey !== null && isUniqueViolation(err))) throw err;
+      // Alone, one after the other: in arrival order, as the batch would have stored them.
+      const results: PromiseSettledResult<InsertOutcome>[] = [];
+      for (const job of jobs) {
+        results.push(await this.writeOne(job).then((value) => ({ status: 'fulfilled' as const, value }), (reason: unknown) => ({ status: 'rejected' as const, reason })));
+      }
+      return results;
+    }
+  }
+
+  private async writeOne({ accountSid, serviceSid, channelKey, draft }: SendJob): Promise<InsertOutcome> {
+    if (draft.idempotencyKey !== null) return this.messages.insertIdempotent(accountSid, serviceSid, channelKey, draft);
+    const outcome = await this.messages.insertBatch(accountSid, serviceSid, channelKey, [draft]);
+    return outcome.kind === 'inserted' ? { kind: 'inserted', channelSid: outcome.channelSid, index: outcome.firstIndex } : outcome;
+  }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;
+  return e?.driverError?.code === UNIQUE_VIOLATION || e?.code === UNIQUE_VIOLATION;
+}

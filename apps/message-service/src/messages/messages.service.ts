@@ -1,0 +1,181 @@
+import { Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import {
+  ErrorCode,
+  Errors,
+  MESSAGE_PAGE_SIZE,
+  MESSAGE_SDK_LIMIT,
+  newSid,
+  type Caller,
+  type CommandParams,
+  type EventName,
+  type EventPayload,
+  type MessagePage,
+  type MessageResource,
+  type MessagesAfter,
+  type PageResult,
+} from '@parley/contracts';
+import { NatsTransport } from '@parley/nats';
+import type { ChannelEntity, MessageEntity } from '../database/entities';
+import { buildPage, decodePageToken, planPage, resolvePageSize } from '../paging/page-token';
+import { ScopeRepository } from '../scope/scope.repository';
+import { assembleSdkPage, indexScan, messageKeyParser, sdkPageScan } from './message-paging';
+import { applyMessageUpdate, assertUpdate, newMessageDraft, type MessageDraft } from './message-rules';
+import { presentMessage } from './message.presenter';
+import { MessageWriter } from './message-writer';
+import { MessagesRepository } from './messages.repository';
+
+/** A duplicate send finds its original; should that be deleted meanwhile, the send is simply stored anew. */
+const IDEMPOTENT_ATTEMPTS = 3;
+
+/**
+ * The Message resource: sends (the hot path: one statement per batch of sends to a channel, no read after write;
+ * see message-writer.ts), edits, deletes with the channel's counters, REST paging by index, and the SDK's pages
+ * and reconnect recovery.
+ *
+ * Every method takes the caller first. REST callers (`system`) have no role checks; SDK users (`user`) are held
+ * to their own Service now, and get role permissions (sendMessage, editOwnMessage, …) with the realtime issue.
+ */
+@Injectable()
+export class MessagesService {
+  constructor(
+    private readonly messages: MessagesRepository,
+    private readonly writer: MessageWriter,
+    private readonly scope: ScopeRepository,
+    private readonly nats: NatsTransport,
+    @InjectPinoLogger(MessagesService.name) private readonly logger: PinoLogger,
+  ) {}
+
+  async create(caller: Caller, params: CommandParams<'chat.v1.cmd.message.create'>): Promise<MessageResource> {
+    assertServiceAccess(caller, params.ServiceSid);
+    const draft = newMessageDraft({ sid: newSid('IM'), accountSid: caller.accountSid, actor: caller.actor, params, now: new Date() });
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.writer.write(caller.accountSid, params.ServiceSid, params.ChannelSid, draft);
+      if (outcome.kind === 'no-channel') throw await this.missingChannel(caller, params.ServiceSid, params.ChannelSid);
+      if (outcome.kind === 'inserted') {
+        const resource = presentMessage(stored(draft, outcome.channelSid, outcome.index));
+        this.publish(params.ServiceSid, 'message.added', resource);
+        return resource;
+      }
+      // A retry of a send that is already stored: the original, unchanged and not announced again.
+      const original = await this.messages.findByIdempotencyKey(caller.accountSid, outcome.channelSid, draft.idempotencyKey ?? '');
+      if (original) return presentMessage(original);
+      if (attempt >= IDEMPOTENT_ATTEMPTS) throw Errors.unavailable('Message store');
+    }
+  }
+
+  async fetch(caller: Caller, params: CommandParams<'chat.v1.cmd.message.fetch'>): Promise<MessageResource> {
+    assertServiceAccess(caller, params.ServiceSid);
+    const channel = await this.scope.channel(caller.accountSid, params.ServiceSid, params.ChannelSid);
+    const message = await this.messages.findBySid(caller.accountSid, channel.sid, params.Sid);
+    if (!message) throw messageNotFound(channel, params.Sid);
+    return presentMessage(message);
+  }
+
+  async update(caller: Caller, params: CommandParams<'chat.v1.cmd.message.update'>): Promise<MessageResource> {
+    assertServiceAccess(caller, params.ServiceSid);
+    assertUpdate(params);
+    const updated = await this.messages.transaction(async (tx) => {
+      const channel = await this.scope.channel(caller.accountSid, params.ServiceSid, params.ChannelSid, { manager: tx.manager });
+      const current = await tx.findBySid(caller.accountSid, channel.sid, params.Sid, { lock: true });
+      if (!current) throw messageNotFound(channel, params.Sid);
+      return tx.update(caller.accountSid, applyMessageUpdate(current, params, caller.actor, new Date()));
+    });
+    const resource = presentMessage(updated);
+    this.publish(params.ServiceSid, 'message.updated', resource);
+    return resource;
+  }
+
+  async delete(caller: Caller, params: CommandParams<'chat.v1.cmd.message.delete'>): Promise<Record<string, never>> {
+    assertServiceAccess(caller, params.ServiceSid);
+    const removed = await this.messages.transaction(async (tx) => {
+      // The channel row first, as a send does: one lock order (channel, then message) so a delete never
+      // deadlocks with sends or with the deletion of the channel.
+      const channel = await this.scope.channel(caller.accountSid, params.ServiceSid, params.ChannelSid, { manager: tx.manager, lock: true });
+      const message = await tx.findBySid(caller.accountSid, channel.sid, params.Sid, { lock: true });
+      if (!message) throw messageNotFound(channel, params.Sid);
+      await tx.delete(caller.accountSid, message, channel.lastMessageSid === message.sid);
+      return message;
+    });
+    this.logger.info({ serviceSid: params.ServiceSid, channelSid: removed.channelSid, messageSid: removed.sid }, 'message deleted');
+    this.publish(params.ServiceSid, 'message.removed', presentMessage(removed));
+    return {};
+  }
+
+  async list(caller: Caller, params: CommandParams<'chat.v1.cmd.message.list'>): Promise<PageResult<MessageResource>> {
+    assertServiceAccess(caller, params.ServiceSid);
+    const order = params.Order ?? 'asc';
+    const pageSize = resolvePageSize(params.PageSize, MESSAGE_PAGE_SIZE);
+    const cursor = params.PageToken ? decodePageToken(params.PageToken, messageKeyParser(order)) : null;
+    const channel = await this.scope.channel(caller.accountSid, params.ServiceSid, params.ChannelSid);
+    const rows = await this.messages.scan(caller.accountSid, channel.sid, indexScan(planPage(cursor), order), pageSize + 1);
+    const page = buildPage(rows, pageSize, cursor, (row) => ({ i: row.index, o: order }));
+    return {
+      items: page.items.map(presentMessage),
+      pageSize,
+      nextPageToken: page.nextPageToken,
+      previousPageToken: page.previousPageToken,
+    };
+  }
+
+  /** Reconnect recovery: the messages after `afterIndex`, at most `limit`; `more` says the answer is not complete. */
+  async listAfter(caller: Caller, params: CommandParams<'chat.v1.cmd.message.list-after'>): Promise<MessagesAfter> {
+    const serviceSid = serviceOf(caller);
+    const limit = params.limit ?? MESSAGE_SDK_LIMIT.default;
+    const channel = await this.scope.channel(caller.accountSid, serviceSid, params.channel);
+    const rows = await this.messages.scan(caller.accountSid, channel.sid, { order: 'ASC', above: params.afterIndex }, limit + 1);
+    return { messages: rows.slice(0, limit).map(presentMessage), more: rows.length > limit };
+  }
+
+  /** The SDK's getMessages(pageSize, anchor, direction). */
+  async page(caller: Caller, params: CommandParams<'chat.v1.cmd.message.page'>): Promise<MessagePage> {
+    const serviceSid = serviceOf(caller);
+    const channel = await this.scope.channel(caller.accountSid, serviceSid, params.channel);
+    const plan = sdkPageScan(params);
+    const [rows, beyond] = await Promise.all([
+      this.messages.scan(caller.accountSid, channel.sid, plan.scan, plan.limit),
+      plan.beyond ? this.messages.exists(caller.accountSid, channel.sid, plan.beyond) : Promise.resolve(false),
+    ]);
+    const page = assembleSdkPage(params, rows, beyond);
+    return { messages: page.items.map(presentMessage), olderAnchor: page.olderAnchor, newerAnchor: page.newerAnchor };
+  }
+
+  /** The 404 of a send whose channel did not match: the Service's own when it is the Service that is missing. */
+  private async missingChannel(caller: Caller, serviceSid: string, channelKey: string): Promise<Error> {
+    await this.scope.service(caller.accountSid, serviceSid);
+    await this.scope.channel(caller.accountSid, serviceSid, channelKey);
+    // Created between the two lookups: still not found when the send ran.
+    return Errors.notFound(`/Services/${serviceSid}/Channels/${channelKey}`);
+  }
+
+  /** After the commit. The change is durable either way, so a failed publish is logged, not turned into an error. */
+  private publish<E extends EventName>(serviceSid: string, name: E, payload: EventPayload<E>): void {
+    try {
+      this.nats.publish(serviceSid, name, payload);
+    } catch (err) {
+      this.logger.error({ err, serviceSid, event: name }, 'event not published');
+    }
+  }
+}
+
+/** The stored message, from what was written: the insert answered only its channel and index. */
+function stored(draft: MessageDraft, channelSid: string, index: number): MessageEntity {
+  return { ...draft, channelSid, toSid: channelSid, index };
+}
+
+function messageNotFound(channel: ChannelEntity, sid: string) {
+  return Errors.notFound(`/Services/${channel.serviceSid}/Channels/${channel.sid}/Messages/${sid}`);
+}
+
+/** An SDK user acts within the Service of its token only. */
+function assertServiceAccess(caller: Caller, serviceSid: string): void {
+  if (caller.actor.kind === 'user' && caller.serviceSid !== serviceSid) {
+    throw Errors.forbidden(ErrorCode.NotAuthorized, 'User not authorized for command');
+  }
+}
+
+/** The SDK commands name no Service: it is the caller's (the token's). */
+function serviceOf(caller: Caller): string {
+  if (!caller.serviceSid) throw Errors.missingParameter('ServiceSid');
+  return caller.serviceSid;
+}

@@ -1,0 +1,187 @@
+import { Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import {
+  ErrorCode,
+  Errors,
+  isSid,
+  newSid,
+  ParleyError,
+  type Caller,
+  type CommandParams,
+  type EventName,
+  type EventPayload,
+  type PageResult,
+  type UserResource,
+} from '@parley/contracts';
+import { NatsTransport } from '@parley/nats';
+import type { UserEntity } from '../database/entities';
+import { buildPage, decodePageToken, planPage, resolvePageSize } from '../paging/page-token';
+import { notAuthorized, requireServiceAccess, requireSystem } from '../permissions/caller-access';
+import { isAllowedAny, ownOrAny } from '../permissions/permissions';
+import { presentMember } from '../members/member.presenter';
+import { ScopeRepository } from '../scope/scope.repository';
+import { createdKeyParser } from './created-keyset';
+import { isForeignKeyViolation, isUniqueViolation, retryOnDeadlock } from './pg-errors';
+import { presentUser, UNKNOWN_REACHABILITY, type Reachability } from './user.presenter';
+import { applyUserUpdate, newUserRow } from './user-rows';
+import { UsersRepository } from './users.repository';
+
+const PAGE_SIZE = { default: 50, max: 100 };
+const parseKey = createdKeyParser('US');
+
+/**
+ * The User resource: one per identity per Service, with a service-scope role (the Service's default unless given),
+ * addressed by sid or identity. Deleting a user removes its memberships (keeping the channels' member counts
+ * exact), bindings and invites in one transaction.
+ */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly scope: ScopeRepository,
+    private readonly nats: NatsTransport,
+    @InjectPinoLogger(UsersService.name) private readonly logger: PinoLogger,
+  ) {}
+
+  async create(caller: Caller, params: CommandParams<'chat.v1.cmd.user.create'>): Promise<UserResource> {
+    requireSystem(caller);
+    if (isSid(params.Identity, 'US')) {
+      throw Errors.badRequest(ErrorCode.IdentityMatchesUserSid, 'Identity should not match user SID pattern');
+    }
+    const user = await this.users.transaction(async (tx) => {
+      const service = await this.scope.service(caller.accountSid, params.ServiceSid, { manager: tx.manager });
+      const roleSid = params.RoleSid ?? service.defaultServiceRoleSid;
+      if (params.RoleSid !== undefined) await this.requireServiceRole(tx, caller.accountSid, params.ServiceSid, params.RoleSid);
+      const row = newUserRow({
+        sid: newSid('US'),
+        accountSid: caller.accountSid,
+        serviceSid: params.ServiceSid,
+        identity: params.Identity,
+        roleSid,
+        friendlyName: params.FriendlyName ?? null,
+        attributes: params.Attributes ?? '{}',
+        now: new Date(),
+      });
+      await tx.insert(row);
+      return row;
+    }).catch((err: unknown) => {
+      if (isUniqueViolation(err, 'uq_users_service_identity')) throw userExists(params.Identity);
+      if (isForeignKeyViolation(err)) throw Errors.notFound(`/Services/${params.ServiceSid}`);
+      throw err;
+    });
+    this.logger.info({ serviceSid: user.serviceSid, userSid: user.sid }, 'user created');
+    return presentUser(user, await this.reachabilityOf(user));
+  }
+
+  async fetch(caller: Caller, params: CommandParams<'chat.v1.cmd.user.fetch'>): Promise<UserResource> {
+    requireServiceAccess(caller, params.ServiceSid);
+    const user = await this.scope.user(caller.accountSid, params.ServiceSid, params.Sid);
+    return presentUser(user, await this.reachabilityOf(user));
+  }
+
+  /**
+   * FriendlyName, Attributes and RoleSid. An SDK user needs `editOwnUserInfo` (itself) or `editAnyUserInfo`
+   * (anyone) from its service role, and may not change roles (50205).
+   */
+  async update(caller: Caller, params: CommandParams<'chat.v1.cmd.user.update'>): Promise<UserResource> {
+    requireServiceAccess(caller, params.ServiceSid);
+    const updated = await this.users.transaction(async (tx) => {
+      const current = await this.scope.user(caller.accountSid, params.ServiceSid, params.Sid, { manager: tx.manager, lock: true });
+      if (caller.actor.kind === 'user') await this.requireMayEdit(tx, caller.accountSid, caller.actor.identity, current, params);
+      if (params.RoleSid !== undefined) await this.requireServiceRole(tx, caller.accountSid, params.ServiceSid, params.RoleSid);
+      const next = applyUserUpdate(current, params, new Date());
+      await tx.update(caller.accountSid, next);
+      return next;
+    });
+    const resource = presentUser(updated, await this.reachabilityOf(updated));
+    this.logger.info({ serviceSid: updated.serviceSid, userSid: updated.sid }, 'user updated');
+    this.publish(updated.serviceSid, 'user.updated', resource);
+    return resource;
+  }
+
+  /**
+   * Removes the user, its memberships (one member fewer in each of those channels), its bindings and the invites
+   * to its identity, in one transaction; then publishes `member.removed` per membership and `user.removed`.
+   * Locks go channels (in sid order), then the user, then its members: the order member changes use too.
+   */
+  async delete(caller: Caller, params: CommandParams<'chat.v1.cmd.user.delete'>): Promise<Record<string, never>> {
+    requireSystem(caller);
+    const { user, members } = await retryOnDeadlock(() =>
+      this.users.transaction(async (tx) => {
+        const found = await this.scope.user(caller.accountSid, params.ServiceSid, params.Sid, { manager: tx.manager });
+        await tx.lockChannels(caller.accountSid, [...(await tx.membershipChannelSids(caller.accountSid, found.sid))].sort());
+        const locked = await this.scope.user(caller.accountSid, params.ServiceSid, found.sid, { manager: tx.manager, lock: true });
+        const memberships = await tx.lockMembershipsOf(caller.accountSid, locked.sid);
+        await tx.decrementMembersCount(caller.accountSid, memberships.map((m) => m.channelSid));
+        await tx.deleteInvitesOf(caller.accountSid, params.ServiceSid, locked.identity);
+        await tx.delete(caller.accountSid, params.ServiceSid, locked.sid);
+        return { user: locked, members: memberships };
+      }),
+    );
+    this.logger.info({ serviceSid: user.serviceSid, userSid: user.sid, memberships: members.length }, 'user deleted');
+    for (const member of members) this.publish(user.serviceSid, 'member.removed', presentMember(member));
+    this.publish(user.serviceSid, 'user.removed', presentUser(user));
+    return {};
+  }
+
+  /** `is_online` / `is_notifiable` are null on lists (Twilio: "always null" for a Read action). */
+  async list(caller: Caller, params: CommandParams<'chat.v1.cmd.user.list'>): Promise<PageResult<UserResource>> {
+    requireSystem(caller);
+    const pageSize = resolvePageSize(params.PageSize, PAGE_SIZE);
+    const cursor = params.PageToken ? decodePageToken(params.PageToken, parseKey) : null;
+    await this.scope.service(caller.accountSid, params.ServiceSid);
+    const rows = await this.users.list(caller.accountSid, params.ServiceSid, planPage(cursor), pageSize + 1);
+    const page = buildPage(rows, pageSize, cursor, (r) => r.key);
+    return {
+      items: page.items.map((r) => presentUser(r.row)),
+      pageSize,
+      nextPageToken: page.nextPageToken,
+      previousPageToken: page.previousPageToken,
+    };
+  }
+
+  /**
+   * `is_online` / `is_notifiable` of a single user (Fetch, and the single resource Create/Update answer).
+   * presence-service owns them and exposes no command yet, so both stay null — which is already right while the
+   * Service's `reachability_enabled` is false. The presence issue fills this in: ask presence over NATS when the
+   * Service has reachability enabled (null when the user was never online), `is_notifiable` = has a push binding.
+   */
+  private async reachabilityOf(_user: UserEntity): Promise<Reachability> {
+    return UNKNOWN_REACHABILITY;
+  }
+
+  /** RoleSid of a User must name a service-scope (`deployment`) role of its Service: else 400 50100. */
+  private async requireServiceRole(tx: UsersRepository, accountSid: string, serviceSid: string, roleSid: string): Promise<void> {
+    const role = await tx.findRoleForAssignment(accountSid, serviceSid, roleSid);
+    if (!role || role.type !== 'deployment') throw Errors.badRequest(ErrorCode.RoleNotFound, `Role not found: ${roleSid}`);
+  }
+
+  private async requireMayEdit(
+    tx: UsersRepository,
+    accountSid: string,
+    identity: string,
+    target: UserEntity,
+    params: CommandParams<'chat.v1.cmd.user.update'>,
+  ): Promise<void> {
+    if (params.RoleSid !== undefined) {
+      throw new ParleyError(ErrorCode.UserUnauthorizedToSetRole, 'User unauthorized to set role', 403);
+    }
+    const actor = target.identity === identity ? target : await this.scope.findUser(accountSid, target.serviceSid, identity, { manager: tx.manager });
+    const role = actor?.roleSid ? await tx.findRole(accountSid, target.serviceSid, actor.roleSid) : null;
+    const needed = ownOrAny(target.identity === identity, 'editOwnUserInfo', 'editAnyUserInfo');
+    if (!isAllowedAny(role?.permissions ?? [], null, needed)) throw notAuthorized();
+  }
+
+  /** After the commit. The change is durable either way, so a failed publish is logged, not turned into an error. */
+  private publish<E extends EventName>(serviceSid: string, name: E, payload: EventPayload<E>): void {
+    try {
+      this.nats.publish(serviceSid, name, payload);
+    } catch (err) {
+      this.logger.error({ err, serviceSid, event: name }, 'event not published');
+    }
+  }
+}
+
+function userExists(identity: string): ParleyError {
+  return Errors.conflict(ErrorCode.UserAlreadyExists, `User already exists: ${identity}`);
+}
