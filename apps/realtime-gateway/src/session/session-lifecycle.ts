@@ -1,0 +1,91 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { Socket } from 'socket.io';
+import { ErrorCode, Errors, ParleyError, rooms } from '@parley/contracts';
+import { NatsTransport, newCorrelationId, withCorrelation } from '@parley/nats';
+import { ROOT_LOGGER } from '@parley/platform';
+import { CommandRouter } from '../commands/command-router';
+import { SocketServer } from '../socket/socket-server';
+import { SessionTokens } from './session-tokens';
+import { sessionOf, type SocketSession } from './socket-session';
+
+/** An error Socket.IO sends to the client as `connect_error`, with the Twilio code in `data`. */
+function handshakeError(err: ParleyError): Error & { data: unknown } {
+  return Object.assign(new Error(err.message), { data: err.toBody() });
+}
+
+/**
+ * A socket's life: the Access Token verified in the handshake (by message-service, where the key
+ * secrets are), the User found or created, the socket placed in its rooms (its user, its service, every
+ * channel it is a member of), its commands routed, and its token watched.
+ */
+@Injectable()
+export class SessionLifecycle {
+  constructor(
+    private readonly sockets: SocketServer,
+    private readonly nats: NatsTransport,
+    private readonly router: CommandRouter,
+    private readonly tokens: SessionTokens,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    const io = this.sockets.io;
+    io.use((socket, next) => {
+      void this.authenticate(socket).then(
+        () => next(),
+        (err: unknown) => next(handshakeError(err instanceof ParleyError ? err : Errors.internal())),
+      );
+    });
+    io.on('connection', (socket) => {
+      void this.welcome(socket).catch((err: unknown) => {
+        this.logger.warn({ err, socket: socket.id }, 'could not set up a socket; disconnecting it');
+        socket.disconnect(true);
+      });
+    });
+  }
+
+  private async authenticate(socket: Socket): Promise<void> {
+    const token: unknown = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    if (typeof token !== 'string' || token.length === 0) throw new ParleyError(ErrorCode.InvalidAccessToken, 'Access Token required in auth.token', 401);
+    const opened = await withCorrelation(newCorrelationId(), () => this.nats.request('chat.v1.cmd.session.open', { token }));
+    const session: SocketSession = {
+      accountSid: opened.accountSid,
+      serviceSid: opened.serviceSid,
+      identity: opened.identity,
+      userSid: opened.userSid,
+      expiresAt: opened.expiresAt,
+      reachabilityEnabled: opened.reachabilityEnabled,
+    };
+    (socket.data as { session: SocketSession; user: unknown }).session = session;
+    (socket.data as { user: unknown }).user = opened.user;
+  }
+
+  private async welcome(socket: Socket): Promise<void> {
+    const session = sessionOf(socket);
+    const { serviceSid, identity } = session;
+    const memberships = await this.nats.request('chat.v1.cmd.user-channel.list-for-identity', {
+      caller: { accountSid: session.accountSid, serviceSid, actor: { kind: 'user', identity }, requestId: newCorrelationId() },
+      params: { serviceSid, identity },
+    });
+    if (socket.disconnected) return;
+    await socket.join([
+      rooms.user(serviceSid, identity),
+      rooms.service(serviceSid),
+      ...memberships.channel_sids.map((sid) => rooms.channel(serviceSid, sid)),
+    ]);
+    this.router.attach(socket, session);
+    this.tokens.schedule(socket, session);
+    socket.on('disconnect', () => this.tokens.clear(socket));
+    socket.emit('session', {
+      accountSid: session.accountSid,
+      serviceSid,
+      identity,
+      expiresAt: session.expiresAt,
+      reachabilityEnabled: session.reachabilityEnabled,
+      user: (socket.data as { user: unknown }).user,
+      channels: memberships.channel_sids,
+      invitedChannels: memberships.invited_channel_sids,
+    });
+  }
+}
