@@ -26,6 +26,8 @@ const common = {
 };
 
 module.exports = {
+  // A global option (projects ignore it): end-to-end tests start real processes.
+  testTimeout: 120000,
   projects: [
     {
       ...common,
@@ -38,7 +40,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',
-      testTimeout: 120000,
     },
   ],
 };

@@ -100,6 +100,14 @@ describe('message-service: Messages over NATS', () => {
 
   const eventsFor = (name: string, sid: string) => events.filter((e) => e.name === name && e.payload.sid === sid);
 
+  /** message-service's own count of send batches and of the sends they wrote (its /metrics). */
+  async function batchMetrics(): Promise<{ batches: number; sends: number }> {
+    const { port } = app.getHttpServer().address() as { port: number };
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    return { batches: value('parley_message_send_batch_size_count'), sends: value('parley_message_send_batch_size_sum') };
+  }
+
   beforeAll(async () => {
     db = await createTestDatabase('msg');
     const { natsSubjectPrefix } = isolationPrefixes('msg');
@@ -252,6 +260,7 @@ describe('message-service: Messages over NATS', () => {
       ['a body over 32 KiB', { Body: 'x'.repeat(32 * 1024 + 1) }, { code: 50504, status: 400 }],
       ['attributes that are no JSON object', { Body: 'x', Attributes: '[1' }, { code: 20001, status: 400 }],
       ['an author over 256 characters', { Body: 'x', From: 'a'.repeat(257) }, { code: 50310, status: 400 }],
+      ['a NUL character in the body', { Body: 'nul\u0000' }, { code: 20001, status: 400 }],
     ])('refuses %s and writes nothing', async (_, params, expected) => {
       const channel = await insertChannel();
       expect(await failureOf(create(channel, params))).toEqual(expected);
@@ -277,6 +286,17 @@ describe('message-service: Messages over NATS', () => {
       const { rows } = await pg.query<{ body: string; index: number }>('SELECT body, index FROM messages WHERE channel_sid = $1', [channel]);
       const indexOfBody = new Map(sent.map((m) => [m.body, m.index]));
       for (const row of rows) expect(row.index).toBe(indexOfBody.get(row.body));
+    });
+
+    it('writes concurrent sends to one channel in shared statements (group commit)', async () => {
+      const channel = await insertChannel();
+      const before = await batchMetrics();
+      await Promise.all(Array.from({ length: 100 }, (_, i) => create(channel, { Body: `g${i}` })));
+      const after = await batchMetrics();
+      expect(after.sends - before.sends).toBe(100);
+      // One statement per send would be 100 batches; sends that wait behind an in-flight write share the next one.
+      expect(after.batches - before.batches).toBeLessThan(100);
+      expect((await channelRow(channel)).messages_count).toBe(100);
     });
 
     it('sends to different channels at the same time without mixing their indexes', async () => {

@@ -82,6 +82,8 @@ describe('the contract of a send', () => {
     ['attributes over 16 KiB', { Body: 'x', Attributes: JSON.stringify({ a: 'x'.repeat(16 * 1024) }) }],
     ['a MediaSid of another kind', { MediaSid: `IM${'e'.repeat(32)}` }],
     ['a date that is no date', { Body: 'x', DateCreated: 'yesterday' }],
+    ['a NUL character in the body (Postgres text cannot hold it)', { Body: 'a\u0000b' }],
+    ['a NUL character in From', { Body: 'x', From: 'a\u0000' }],
   ])('refuses %s with a 400', (_, fields) => {
     expect(createMessageParamsSchema.safeParse({ ServiceSid: IS, ChannelSid: CH, ...fields }).success).toBe(false);
   });

@@ -21,9 +21,9 @@ export const SEND_BATCH_LIMITS: BatchLimits = { maxItems: 100, maxWeight: 1_000_
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * Writes sends, batched per channel (send-batcher.ts). A batch is one statement: it stores all of its messages
- * or none. When it fails, each of its sends is written on its own, so one bad send fails alone; this is also how
- * an idempotency key that is already stored (a retry) is found: the batch's plain INSERT hits the unique key,
+ * Writes sends, batched per channel (send-batcher.ts). A batch is one statement: it stores all of its messages or
+ * none. When Postgres refuses it, each of its sends is written on its own, so one bad send fails alone. This is also
+ * how an idempotency key that is already stored (a retry) is found: the batch's plain INSERT hits the unique key,
  * and the send alone takes the idempotent path, which answers the original.
  */
 @Injectable()
@@ -72,11 +72,18 @@ export class MessageWriter {
         value: outcome.kind === 'inserted' ? { kind: 'inserted', channelSid: outcome.channelSid, index: outcome.firstIndex + i } : outcome,
       }));
     } catch (err) {
-      if (jobs.length === 1 && !(first.draft.idempotencyKey !== null && isUniqueViolation(err))) throw err;
+      // Only a statement Postgres refused is certainly not written; after anything else (a lost connection) the
+      // batch may have committed, and writing its sends again would store them twice.
+      if (!refusedByPostgres(err)) throw err;
+      if (jobs.length === 1 && !(first.draft.idempotencyKey !== null && sqlState(err) === UNIQUE_VIOLATION)) throw err;
       // Alone, one after the other: in arrival order, as the batch would have stored them.
       const results: PromiseSettledResult<InsertOutcome>[] = [];
       for (const job of jobs) {
-        results.push(await this.writeOne(job).then((value) => ({ status: 'fulfilled' as const, value }), (reason: unknown) => ({ status: 'rejected' as const, reason })));
+        try {
+          results.push({ status: 'fulfilled', value: await this.writeOne(job) });
+        } catch (reason) {
+          results.push({ status: 'rejected', reason });
+        }
       }
       return results;
     }
@@ -89,7 +96,14 @@ export class MessageWriter {
   }
 }
 
-function isUniqueViolation(err: unknown): boolean {
+function sqlState(err: unknown): string | undefined {
   const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;
-  return e?.driverError?.code === UNIQUE_VIOLATION || e?.code === UNIQUE_VIOLATION;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/** Data exceptions (22), integrity violations (23) and rolled-back transactions (40): the statement wrote nothing. */
+function refusedByPostgres(err: unknown): boolean {
+  const state = sqlState(err);
+  return state !== undefined && ['22', '23', '40'].includes(state.slice(0, 2));
 }

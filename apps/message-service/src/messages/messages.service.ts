@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import {
-  ErrorCode,
   Errors,
   MESSAGE_PAGE_SIZE,
   MESSAGE_SDK_LIMIT,
@@ -18,6 +17,7 @@ import {
 import { NatsTransport } from '@parley/nats';
 import type { ChannelEntity, MessageEntity } from '../database/entities';
 import { buildPage, decodePageToken, planPage, resolvePageSize } from '../paging/page-token';
+import { requireServiceAccess } from '../permissions/caller-access';
 import { ScopeRepository } from '../scope/scope.repository';
 import { assembleSdkPage, indexScan, messageKeyParser, sdkPageScan } from './message-paging';
 import { applyMessageUpdate, assertUpdate, newMessageDraft, type MessageDraft } from './message-rules';
@@ -47,7 +47,7 @@ export class MessagesService {
   ) {}
 
   async create(caller: Caller, params: CommandParams<'chat.v1.cmd.message.create'>): Promise<MessageResource> {
-    assertServiceAccess(caller, params.ServiceSid);
+    requireServiceAccess(caller, params.ServiceSid);
     const draft = newMessageDraft({ sid: newSid('IM'), accountSid: caller.accountSid, actor: caller.actor, params, now: new Date() });
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.writer.write(caller.accountSid, params.ServiceSid, params.ChannelSid, draft);
@@ -65,7 +65,7 @@ export class MessagesService {
   }
 
   async fetch(caller: Caller, params: CommandParams<'chat.v1.cmd.message.fetch'>): Promise<MessageResource> {
-    assertServiceAccess(caller, params.ServiceSid);
+    requireServiceAccess(caller, params.ServiceSid);
     const channel = await this.scope.channel(caller.accountSid, params.ServiceSid, params.ChannelSid);
     const message = await this.messages.findBySid(caller.accountSid, channel.sid, params.Sid);
     if (!message) throw messageNotFound(channel, params.Sid);
@@ -73,7 +73,7 @@ export class MessagesService {
   }
 
   async update(caller: Caller, params: CommandParams<'chat.v1.cmd.message.update'>): Promise<MessageResource> {
-    assertServiceAccess(caller, params.ServiceSid);
+    requireServiceAccess(caller, params.ServiceSid);
     assertUpdate(params);
     const updated = await this.messages.transaction(async (tx) => {
       const channel = await this.scope.channel(caller.accountSid, params.ServiceSid, params.ChannelSid, { manager: tx.manager });
@@ -87,7 +87,7 @@ export class MessagesService {
   }
 
   async delete(caller: Caller, params: CommandParams<'chat.v1.cmd.message.delete'>): Promise<Record<string, never>> {
-    assertServiceAccess(caller, params.ServiceSid);
+    requireServiceAccess(caller, params.ServiceSid);
     const removed = await this.messages.transaction(async (tx) => {
       // The channel row first, as a send does: one lock order (channel, then message) so a delete never
       // deadlocks with sends or with the deletion of the channel.
@@ -103,7 +103,7 @@ export class MessagesService {
   }
 
   async list(caller: Caller, params: CommandParams<'chat.v1.cmd.message.list'>): Promise<PageResult<MessageResource>> {
-    assertServiceAccess(caller, params.ServiceSid);
+    requireServiceAccess(caller, params.ServiceSid);
     const order = params.Order ?? 'asc';
     const pageSize = resolvePageSize(params.PageSize, MESSAGE_PAGE_SIZE);
     const cursor = params.PageToken ? decodePageToken(params.PageToken, messageKeyParser(order)) : null;
@@ -165,13 +165,6 @@ function stored(draft: MessageDraft, channelSid: string, index: number): Message
 
 function messageNotFound(channel: ChannelEntity, sid: string) {
   return Errors.notFound(`/Services/${channel.serviceSid}/Channels/${channel.sid}/Messages/${sid}`);
-}
-
-/** An SDK user acts within the Service of its token only. */
-function assertServiceAccess(caller: Caller, serviceSid: string): void {
-  if (caller.actor.kind === 'user' && caller.serviceSid !== serviceSid) {
-    throw Errors.forbidden(ErrorCode.NotAuthorized, 'User not authorized for command');
-  }
 }
 
 /** The SDK commands name no Service: it is the caller's (the token's). */

@@ -52,11 +52,17 @@ export const messageResourceSchema = z.object({
 });
 export type MessageResource = z.infer<typeof messageResourceSchema>;
 
+/** Postgres text cannot hold U+0000: refused as a bad parameter rather than failing in the store. */
+const text = () => z.string().refine((v) => !v.includes('\u0000'), { message: 'must not contain NUL characters' });
+
 /** A Channel path key: its sid or its unique name (Twilio addresses Channels by either). */
-const channelKey = z.string().min(1).max(1024);
+const channelKey = text().min(1).max(1024);
 
 /** Identities are not checked for length here: a too-long one has its own Twilio code (50310 / 50505). */
-const identity = z.string().max(64 * 1024);
+const identity = text().max(64 * 1024);
+
+/** The 32 KiB limit answers Twilio's 50504, not a generic 400: message-service checks it. */
+const body = text();
 
 /** Media (`ME…`) lives outside the Chat resources (Twilio's MCS), so it has no entry in SidPrefix. */
 const mediaSid = z.string().regex(/^ME[0-9a-fA-F]{32}$/, 'must be a ME sid');
@@ -73,21 +79,20 @@ export const createMessageParamsSchema = z.object({
   DateCreated: formDate.optional(),
   DateUpdated: formDate.optional(),
   LastUpdatedBy: identity.optional(),
-  // The 32 KiB limit answers Twilio's 50504, not a generic 400: message-service checks it.
-  Body: z.string().optional(),
+  Body: body.optional(),
   MediaSid: mediaSid.optional(),
   /**
    * Not a Twilio parameter (REST does not pass it): the SDK's send key. A retry with the same key in the same
    * channel answers the original message (same sid and index) without storing or announcing it again.
    */
-  IdempotencyKey: z.string().min(1).max(128).optional(),
+  IdempotencyKey: text().min(1).max(128).optional(),
 });
 export type CreateMessageParams = z.infer<typeof createMessageParamsSchema>;
 
 export const updateMessageParamsSchema = z.object({
   ...messagePath,
   Sid: sidSchema('IM'),
-  Body: z.string().optional(),
+  Body: body.optional(),
   Attributes: jsonAttributes(MESSAGE_LIMITS.attributesBytes).optional(),
   DateCreated: formDate.optional(),
   DateUpdated: formDate.optional(),
