@@ -30,6 +30,9 @@ import {
   channelResourceSchema,
   createChannelParamsSchema,
   listChannelParamsSchema,
+  listSubscribedChannelsParamsSchema,
+  sessionChannelsParamsSchema,
+  sessionChannelsSchema,
   updateChannelParamsSchema,
 } from './resources/channel';
 import {
@@ -115,7 +118,6 @@ import {
   nodeHeartbeatSchema,
   nodeReplySchema,
   nodeSyncSchema,
-  userNotifiableSchema,
   userReachabilityQuerySchema,
   userReachabilityReplySchema,
 } from './resources/presence';
@@ -195,6 +197,13 @@ export const commands = {
   // SDK: the actor joins a public channel (or one it is invited to) / leaves one.
   'chat.v1.cmd.channel.join': command(withCaller(channelMembershipParamsSchema), memberResourceSchema),
   'chat.v1.cmd.channel.leave': command(withCaller(channelMembershipParamsSchema), empty),
+  // SDK: the channels the actor joined or is invited to, with its membership (getSubscribedChannels).
+  'chat.v1.cmd.channel.list-subscribed': command(
+    withCaller(listSubscribedChannelsParamsSchema),
+    pageResultSchema(channelResourceSchema),
+  ),
+  // SDK, at connect: every joined channel and every pending invite of the actor, with its membership.
+  'chat.v1.cmd.session.channels': command(withCaller(sessionChannelsParamsSchema), sessionChannelsSchema),
 
   'chat.v1.cmd.member.create': command(withCaller(createMemberParamsSchema), memberResourceSchema),
   'chat.v1.cmd.member.fetch': command(withCaller(memberKeyParamsSchema), memberResourceSchema),
@@ -236,13 +245,12 @@ export const commands = {
   'chat.v1.cmd.message.page': command(withCaller(messagePageParamsSchema), messagePageSchema),
 
   // presence-service (served in its queue group 'presence-service'): connections and node liveness from the
-  // realtime gateways, push notifiability from message-service, reachability for Fetch User / getUser.
+  // realtime gateways; reachability for Fetch User / getUser (notifiability comes as the user.notifiable event).
   'presence.v1.cmd.connection.open': command(connectionOpenSchema, nodeReplySchema),
   'presence.v1.cmd.connection.close': command(connectionCloseSchema, nodeReplySchema),
   'presence.v1.cmd.node.heartbeat': command(nodeHeartbeatSchema, nodeHeartbeatReplySchema),
   'presence.v1.cmd.node.sync': command(nodeSyncSchema, nodeReplySchema),
   'presence.v1.cmd.node.drain': command(nodeDrainSchema, nodeDrainReplySchema),
-  'presence.v1.cmd.user.notifiable': command(userNotifiableSchema, empty),
   'presence.v1.cmd.user.reachability': command(userReachabilityQuerySchema, userReachabilityReplySchema),
 } as const;
 

@@ -6,7 +6,7 @@ import { inviteResourceSchema } from './resources/invite';
 import { memberResourceSchema } from './resources/member';
 import { messageResourceSchema } from './resources/message';
 import { userResourceSchema } from './resources/user';
-import { reachabilityEventSchema } from './resources/presence';
+import { reachabilityEventSchema, userNotifiableEventSchema } from './resources/presence';
 
 /**
  * Domain events, published after the database commit on `chat.v1.evt.<serviceSid>.<name>`.
@@ -28,6 +28,8 @@ export const events = {
   'message.removed': messageResourceSchema,
   'user.updated': userResourceSchema,
   'user.removed': userResourceSchema,
+  // For presence-service (Reachability is_notifiable); the gateways do not forward it.
+  'user.notifiable': userNotifiableEventSchema,
 } as const;
 
 export type Events = typeof events;

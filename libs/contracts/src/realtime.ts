@@ -107,6 +107,8 @@ export const SERVER_EVENTS = [
   'userUpdated',
   'tokenAboutToExpire',
   'tokenExpired',
+  'serviceUpdated',
+  'serverShutdown',
 ] as const;
 export type ServerEventName = (typeof SERVER_EVENTS)[number];
 

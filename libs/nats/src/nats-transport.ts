@@ -32,6 +32,12 @@ import {
   parseAccountEventSubject,
   type AccountEventName,
   type AccountEventPayload,
+  PRESENCE_EVENT_ROOT,
+  presenceEvents,
+  presenceEventSubject,
+  parsePresenceEventSubject,
+  type PresenceEventName,
+  type PresenceEventPayload,
 } from '@parley/contracts';
 import { storage, Store } from 'nestjs-pino/storage';
 import { CORRELATION_HEADER, currentCorrelationId, newCorrelationId, withCorrelation } from './correlation';
@@ -52,6 +58,13 @@ export type EventHandler = <E extends EventName>(event: {
   name: E;
   serviceSid: string;
   payload: EventPayload<E>;
+  correlationId: string;
+}) => void | Promise<void>;
+
+export type PresenceEventHandler = <E extends PresenceEventName>(event: {
+  name: E;
+  serviceSid: string;
+  payload: PresenceEventPayload<E>;
   correlationId: string;
 }) => void | Promise<void>;
 
@@ -169,50 +182,33 @@ export class NatsTransport {
 
   /** Publishes a domain event (call after the database commit). */
   publish<E extends EventName>(serviceSid: string, name: E, payload: EventPayload<E>): void {
-    const hdrs = natsHeaders();
-    hdrs.set(CORRELATION_HEADER, currentCorrelationId() ?? newCorrelationId());
-    this.connection().publish(this.prefix + eventSubject(serviceSid, name), codec.encode(payload), { headers: hdrs });
+    this.emit(eventSubject(serviceSid, name), payload);
   }
 
   /**
-   * Subscribes to every domain event. With a queue group each event goes to one member of the group;
-   * invalid payloads are logged with their subject and dropped.
+   * Subscribes to every domain event, or only to those named. With a queue group each event goes to one member of
+   * the group; invalid payloads are logged with their subject and dropped.
    */
-  subscribeEvents(queue: string | undefined, handler: EventHandler): void {
-    const sub = this.connection().subscribe(`${this.prefix}${EVENT_ROOT}.>`, queue ? { queue } : {});
-    this.subs.push(sub);
-    void (async () => {
-      for await (const msg of sub) {
-        const subject = msg.subject.slice(this.prefix.length);
-        const parsedSubject = parseEventSubject(subject);
-        const correlationId = correlationOf(msg.headers);
-        let raw: unknown;
-        try {
-          raw = codec.decode(msg.data);
-        } catch {
-          raw = undefined;
-        }
-        const parsed = parsedSubject ? events[parsedSubject.name].safeParse(raw) : null;
-        if (!parsedSubject || !parsed?.success) {
-          this.options.logger.warn({ subject: msg.subject, correlationId }, 'dropped invalid event');
-          continue;
-        }
-        try {
-          await withCorrelation(correlationId, () =>
-            handler({ name: parsedSubject.name, serviceSid: parsedSubject.serviceSid, payload: parsed.data as never, correlationId }),
-          );
-        } catch (err) {
-          this.options.logger.error({ err, subject: msg.subject, correlationId }, 'event handler failed');
-        }
-      }
-    })();
+  subscribeEvents(queue: string | undefined, handler: EventHandler, names?: readonly EventName[]): void {
+    const subjects = names ? names.map((name) => `${EVENT_ROOT}.*.${name}`) : [`${EVENT_ROOT}.>`];
+    for (const subject of subjects) {
+      this.consume(
+        subject,
+        queue,
+        (s, raw) => {
+          const parsedSubject = parseEventSubject(s);
+          const parsed = parsedSubject ? events[parsedSubject.name].safeParse(raw) : null;
+          return parsedSubject && parsed?.success ? { ...parsedSubject, payload: parsed.data } : null;
+        },
+        (event, correlationId) =>
+          handler({ name: event.name, serviceSid: event.serviceSid, payload: event.payload as never, correlationId }),
+      );
+    }
   }
 
   /** Publishes an account-level event (`account.v1.evt.<AC>.<name>`), after the database commit. */
   publishAccountEvent<E extends AccountEventName>(accountSid: string, name: E, payload: AccountEventPayload<E>): void {
-    const hdrs = natsHeaders();
-    hdrs.set(CORRELATION_HEADER, currentCorrelationId() ?? newCorrelationId());
-    this.connection().publish(this.prefix + accountEventSubject(accountSid, name), codec.encode(payload), { headers: hdrs });
+    this.emit(accountEventSubject(accountSid, name), payload);
   }
 
   /**
@@ -222,11 +218,60 @@ export class NatsTransport {
   subscribeAccountEvents(
     handler: <E extends AccountEventName>(event: { name: E; accountSid: string; payload: AccountEventPayload<E> }) => void,
   ): void {
-    const sub = this.connection().subscribe(`${this.prefix}${ACCOUNT_EVENT_ROOT}.>`);
+    this.consume(
+      `${ACCOUNT_EVENT_ROOT}.>`,
+      undefined,
+      (s, raw) => {
+        const parsedSubject = parseAccountEventSubject(s);
+        const parsed = parsedSubject ? accountEvents[parsedSubject.name].safeParse(raw) : null;
+        return parsedSubject && parsed?.success ? { ...parsedSubject, payload: parsed.data } : null;
+      },
+      (event) => handler({ name: event.name, accountSid: event.accountSid, payload: event.payload as never }),
+    );
+  }
+
+  /** Publishes a presence event (`presence.v1.evt.<IS>.<name>`): presence-service's reachability transitions. */
+  publishPresenceEvent<E extends PresenceEventName>(serviceSid: string, name: E, payload: PresenceEventPayload<E>): void {
+    this.emit(presenceEventSubject(serviceSid, name), payload);
+  }
+
+  /** Subscribes to presence events (in a queue group: one member handles each); invalid payloads are dropped. */
+  subscribePresenceEvents(queue: string, handler: PresenceEventHandler): void {
+    this.consume(
+      `${PRESENCE_EVENT_ROOT}.>`,
+      queue,
+      (s, raw) => {
+        const parsedSubject = parsePresenceEventSubject(s);
+        const parsed = parsedSubject ? presenceEvents[parsedSubject.name].safeParse(raw) : null;
+        return parsedSubject && parsed?.success ? { ...parsedSubject, payload: parsed.data } : null;
+      },
+      (event, correlationId) =>
+        handler({ name: event.name, serviceSid: event.serviceSid, payload: event.payload as never, correlationId }),
+    );
+  }
+
+  /** Publishes on `subject` (without the deployment prefix) with the current correlation id. */
+  private emit(subject: string, payload: unknown): void {
+    const hdrs = natsHeaders();
+    hdrs.set(CORRELATION_HEADER, currentCorrelationId() ?? newCorrelationId());
+    this.connection().publish(this.prefix + subject, codec.encode(payload), { headers: hdrs });
+  }
+
+  /**
+   * Reads the events of one subscription: `decode` validates subject and payload against the contracts (null drops
+   * the message with a warning naming its subject); the handler runs with the event's correlation id, and an error it
+   * throws is logged, never fatal to the subscription.
+   */
+  private consume<T>(
+    subject: string,
+    queue: string | undefined,
+    decode: (subject: string, raw: unknown) => T | null,
+    handler: (event: T, correlationId: string) => void | Promise<void>,
+  ): void {
+    const sub = this.connection().subscribe(this.prefix + subject, queue ? { queue } : {});
     this.subs.push(sub);
     void (async () => {
       for await (const msg of sub) {
-        const parsedSubject = parseAccountEventSubject(msg.subject.slice(this.prefix.length));
         const correlationId = correlationOf(msg.headers);
         let raw: unknown;
         try {
@@ -234,15 +279,13 @@ export class NatsTransport {
         } catch {
           raw = undefined;
         }
-        const parsed = parsedSubject ? accountEvents[parsedSubject.name].safeParse(raw) : null;
-        if (!parsedSubject || !parsed?.success) {
+        const event = decode(msg.subject.slice(this.prefix.length), raw);
+        if (event === null) {
           this.options.logger.warn({ subject: msg.subject, correlationId }, 'dropped invalid event');
           continue;
         }
         try {
-          withCorrelation(correlationId, () =>
-            handler({ name: parsedSubject.name, accountSid: parsedSubject.accountSid, payload: parsed.data as never }),
-          );
+          await withCorrelation(correlationId, () => handler(event, correlationId));
         } catch (err) {
           this.options.logger.error({ err, subject: msg.subject, correlationId }, 'event handler failed');
         }

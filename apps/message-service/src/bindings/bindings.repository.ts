@@ -53,23 +53,43 @@ export class BindingsRepository {
   /**
    * One statement, so concurrent registrations of one device cannot both insert: the row of (service, endpoint,
    * type) is created, or taken over by this user (a device that signs in as someone else) with its settings
-   * replaced. `date_created` and the sid stay those of the first registration.
+   * replaced. `date_created` and the sid stay those of the first registration. `priorUserSid`: the user the row
+   * belonged to before (another user's on a takeover, whose notifiability may have changed), null if it is new.
    */
-  async upsert(row: BindingEntity): Promise<BindingEntity> {
-    const rows: { sid: string; date_created: Date }[] = await this.dataSource.query(
-      `INSERT INTO bindings (sid, account_sid, service_sid, user_sid, identity, endpoint, credential_sid, binding_type,
+  async upsert(row: BindingEntity): Promise<BindingEntity & { priorUserSid: string | null }> {
+    const rows: { sid: string; date_created: Date; prior_user_sid: string | null }[] = await this.dataSource.query(
+      `WITH prior AS (SELECT user_sid FROM bindings WHERE service_sid = $3 AND endpoint = $6 AND binding_type = $8)
+       INSERT INTO bindings (sid, account_sid, service_sid, user_sid, identity, endpoint, credential_sid, binding_type,
                              message_types, date_created, date_updated)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
        ON CONFLICT ON CONSTRAINT uq_bindings_service_endpoint_type DO UPDATE
          SET user_sid = EXCLUDED.user_sid, identity = EXCLUDED.identity, credential_sid = EXCLUDED.credential_sid,
              message_types = EXCLUDED.message_types, date_updated = EXCLUDED.date_updated
          WHERE bindings.account_sid = EXCLUDED.account_sid
-       RETURNING sid, date_created`,
+       RETURNING sid, date_created, (SELECT user_sid FROM prior) AS prior_user_sid`,
       [row.sid, row.accountSid, row.serviceSid, row.userSid, row.identity, row.endpoint, row.credentialSid, row.bindingType, row.messageTypes, row.dateCreated],
     );
     const stored = rows[0];
     if (!stored) throw new Error('binding upsert returned no row');
-    return { ...row, sid: stored.sid, dateCreated: stored.date_created };
+    return { ...row, sid: stored.sid, dateCreated: stored.date_created, priorUserSid: stored.prior_user_sid };
+  }
+
+  /**
+   * Whether each of these users has at least one binding (is_notifiable), read with the database clock so
+   * presence-service can order reports from several replicas. Users that no longer exist are left out.
+   */
+  async notifiability(
+    accountSid: string,
+    serviceSid: string,
+    userSids: readonly string[],
+  ): Promise<{ identity: string; notifiable: boolean; observedAt: number }[]> {
+    const rows: { identity: string; notifiable: boolean; observed_at: string }[] = await this.dataSource.query(
+      `SELECT u.identity, EXISTS (SELECT 1 FROM bindings b WHERE b.user_sid = u.sid) AS notifiable,
+              floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint AS observed_at
+       FROM users u WHERE u.account_sid = $1 AND u.service_sid = $2 AND u.sid = ANY($3)`,
+      [accountSid, serviceSid, [...userSids]],
+    );
+    return rows.map((r) => ({ identity: r.identity, notifiable: r.notifiable, observedAt: Number(r.observed_at) }));
   }
 
   /** The user's bindings of one type: all of them, or the one of that endpoint. */

@@ -17,6 +17,7 @@ import { createdKeyParser } from '../users/created-keyset';
 import { isForeignKeyViolation } from '../users/pg-errors';
 import { presentBinding } from './binding.presenter';
 import { BindingsRepository, type BindingFilter } from './bindings.repository';
+import { NotifiabilityReporter } from './notifiability.reporter';
 
 /** Twilio: Bindings and UserBindings list at most 50 per page. */
 const PAGE_SIZE = { default: 50, max: 50 };
@@ -31,6 +32,7 @@ export class BindingsService {
   constructor(
     private readonly bindings: BindingsRepository,
     private readonly scope: ScopeRepository,
+    private readonly notifiability: NotifiabilityReporter,
     @InjectPinoLogger(BindingsService.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -49,10 +51,12 @@ export class BindingsService {
 
   async delete(caller: Caller, params: CommandParams<'chat.v1.cmd.binding.delete'>): Promise<Record<string, never>> {
     requireSystem(caller);
-    if (!(await this.bindings.delete(caller.accountSid, { serviceSid: params.ServiceSid, sid: params.Sid }))) {
+    const binding = await this.bindings.find(caller.accountSid, { serviceSid: params.ServiceSid, sid: params.Sid });
+    if (!binding || !(await this.bindings.delete(caller.accountSid, { serviceSid: params.ServiceSid, sid: params.Sid }))) {
       throw Errors.notFound(`/Services/${params.ServiceSid}/Bindings/${params.Sid}`);
     }
     this.logger.info({ serviceSid: params.ServiceSid, bindingSid: params.Sid }, 'binding deleted');
+    await this.notifiability.report(caller.accountSid, params.ServiceSid, [binding.userSid]);
     return {};
   }
 
@@ -77,6 +81,7 @@ export class BindingsService {
       throw userBindingNotFound(params);
     }
     this.logger.info({ serviceSid: params.ServiceSid, bindingSid: params.Sid }, 'user binding deleted');
+    await this.notifiability.report(caller.accountSid, params.ServiceSid, [user.sid]);
     return {};
   }
 
@@ -112,6 +117,7 @@ export class BindingsService {
         throw err;
       });
     this.logger.info({ serviceSid: binding.serviceSid, bindingSid: binding.sid, bindingType: binding.bindingType }, 'binding registered');
+    await this.notifiability.report(caller.accountSid, params.ServiceSid, [user.sid, binding.priorUserSid]);
     return presentBinding(binding);
   }
 
@@ -124,6 +130,7 @@ export class BindingsService {
     const endpoint = params.Endpoint ?? params.Address;
     const removed = await this.bindings.deleteOfUser(caller.accountSid, params.ServiceSid, user.sid, params.BindingType, endpoint);
     this.logger.info({ serviceSid: params.ServiceSid, userSid: user.sid, bindingType: params.BindingType, removed }, 'bindings unregistered');
+    if (removed > 0) await this.notifiability.report(caller.accountSid, params.ServiceSid, [user.sid]);
     return { removed };
   }
 

@@ -27,6 +27,8 @@ import { applyUserUpdate, newUserRow } from './user-rows';
 import { UsersRepository } from './users.repository';
 
 const PAGE_SIZE = { default: 50, max: 100 };
+/** A Fetch User waits this long for presence-service before answering reachability as unknown. */
+const PRESENCE_TIMEOUT_MS = 2_000;
 const parseKey = createdKeyParser('US');
 
 /**
@@ -141,13 +143,25 @@ export class UsersService {
   }
 
   /**
-   * `is_online` / `is_notifiable` of a single user (Fetch, and the single resource Create/Update answer).
-   * presence-service owns them and exposes no command yet, so both stay null — which is already right while the
-   * Service's `reachability_enabled` is false. The presence issue fills this in: ask presence over NATS when the
-   * Service has reachability enabled (null when the user was never online), `is_notifiable` = has a push binding.
+   * `is_online` / `is_notifiable` of a single user (Fetch, and the single resource Create/Update answer), from
+   * presence-service: null while the Service's reachability_enabled is false (without asking presence), and
+   * whatever presence cannot say (not online since reachability was turned on; no push registration known).
+   * Presence being unreachable makes them null rather than failing the read.
    */
-  private async reachabilityOf(_user: UserEntity): Promise<Reachability> {
-    return UNKNOWN_REACHABILITY;
+  private async reachabilityOf(user: UserEntity): Promise<Reachability> {
+    const service = await this.scope.service(user.accountSid, user.serviceSid);
+    if (!service.reachabilityEnabled) return UNKNOWN_REACHABILITY;
+    try {
+      const [found] = await this.nats.request(
+        'presence.v1.cmd.user.reachability',
+        { serviceSid: user.serviceSid, identities: [user.identity], reachabilityEnabled: true },
+        { timeoutMs: PRESENCE_TIMEOUT_MS },
+      );
+      return found ? { is_online: found.is_online, is_notifiable: found.is_notifiable } : UNKNOWN_REACHABILITY;
+    } catch (err) {
+      this.logger.warn({ err, serviceSid: user.serviceSid }, 'presence unavailable: reachability unknown');
+      return UNKNOWN_REACHABILITY;
+    }
   }
 
   /** RoleSid of a User must name a service-scope (`deployment`) role of its Service: else 400 50100. */

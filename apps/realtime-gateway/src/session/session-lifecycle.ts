@@ -5,6 +5,7 @@ import { ErrorCode, Errors, ParleyError, rooms } from '@parley/contracts';
 import { NatsTransport, newCorrelationId, withCorrelation } from '@parley/nats';
 import { ROOT_LOGGER } from '@parley/platform';
 import { CommandRouter } from '../commands/command-router';
+import { PresenceReporter } from '../presence/presence-reporter';
 import { SocketServer } from '../socket/socket-server';
 import { SessionTokens } from './session-tokens';
 import { sessionOf, type SocketSession } from './socket-session';
@@ -26,6 +27,7 @@ export class SessionLifecycle {
     private readonly nats: NatsTransport,
     private readonly router: CommandRouter,
     private readonly tokens: SessionTokens,
+    private readonly presence: PresenceReporter,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -38,6 +40,10 @@ export class SessionLifecycle {
       );
     });
     io.on('connection', (socket) => {
+      // Synchronously, so a socket cannot disconnect before presence hears of it.
+      const session = sessionOf(socket);
+      this.presence.connected(session, socket.id);
+      socket.once('disconnect', () => this.presence.disconnected(session, socket.id));
       void this.welcome(socket).catch((err: unknown) => {
         this.logger.warn({ err, socket: socket.id }, 'could not set up a socket; disconnecting it');
         socket.disconnect(true);

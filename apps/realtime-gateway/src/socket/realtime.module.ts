@@ -4,10 +4,12 @@ import { CommandRouter } from '../commands/command-router';
 import { EventFanout } from '../fanout/event-fanout';
 import { SessionLifecycle } from '../session/session-lifecycle';
 import { SessionTokens } from '../session/session-tokens';
+import { PresenceFanout } from '../presence/presence-fanout';
+import { PresenceReporter } from '../presence/presence-reporter';
 import { SocketServer } from './socket-server';
 
 @Module({
-  providers: [SocketServer, CommandRouter, ChatCommands, SessionTokens, SessionLifecycle, EventFanout],
+  providers: [SocketServer, CommandRouter, ChatCommands, SessionTokens, SessionLifecycle, EventFanout, PresenceReporter, PresenceFanout],
 })
 export class RealtimeModule implements OnApplicationBootstrap {
   constructor(

@@ -3,9 +3,9 @@ import { sidSchema } from '../sid';
 import { USER_IDENTITY_MAX_LENGTH } from './user';
 
 /*
- * presence-service (DESIGN.md §5): gateways report connections and node liveness, message-service reports push
- * notifiability, and presence answers reachability queries and publishes transitions. These commands are
- * between services, never on behalf of an actor, so they carry no caller envelope.
+ * presence-service (DESIGN.md §5): gateways report connections and node liveness (commands), message-service
+ * reports push notifiability (the `user.notifiable` domain event), and presence answers reachability queries and
+ * publishes transitions. These commands are between services, never on behalf of an actor: no caller envelope.
  */
 
 const identity = z.string().min(1).max(USER_IDENTITY_MAX_LENGTH);
@@ -84,16 +84,16 @@ export type UserReachability = z.infer<typeof userReachabilitySchema>;
 export const userReachabilityReplySchema = z.array(userReachabilitySchema);
 
 /**
- * message-service, after a push binding change commits: whether the user now has at least one binding.
- * `observedAt` is the database clock (ms) when that was read: presence ignores a report older than the one it holds.
+ * The domain event `chat.v1.evt.<IS>.user.notifiable`, published by message-service after a push binding change
+ * commits: whether the user now has at least one binding. `observed_at` is the database clock (ms) when that was
+ * read: presence-service ignores a report older than the one it holds (replicas may deliver out of order).
  */
-export const userNotifiableSchema = z.object({
-  serviceSid: sidSchema('IS'),
+export const userNotifiableEventSchema = z.object({
   identity,
-  notifiable: z.boolean(),
-  observedAt: z.number().int().min(0),
+  is_notifiable: z.boolean(),
+  observed_at: z.number().int().min(0),
 });
-export type UserNotifiable = z.infer<typeof userNotifiableSchema>;
+export type UserNotifiableEvent = z.infer<typeof userNotifiableEventSchema>;
 
 /** Conversations' `UserUpdateReason`s for reachability. */
 export const REACHABILITY_REASONS = ['reachabilityOnline', 'reachabilityNotifiable'] as const;
