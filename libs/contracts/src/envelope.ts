@@ -8,7 +8,15 @@ import { sidSchema } from './sid';
  */
 export const actorSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('system') }),
-  z.object({ kind: z.literal('user'), identity: z.string().min(1).max(256) }),
+  z.object({
+    kind: z.literal('user'),
+    identity: z.string().min(1).max(256),
+    /**
+     * The session's service role (`session.open`'s `roleSid`: the Access Token's `deployment_role_sid`, which
+     * overrides the User's stored role for that session). Absent: the User's stored role applies.
+     */
+    roleSid: sidSchema('RL').optional(),
+  }),
 ]);
 export type Actor = z.infer<typeof actorSchema>;
 

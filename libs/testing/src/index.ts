@@ -3,3 +3,5 @@ export * from './isolation';
 export * from './service-process';
 export * from './stack';
 export * from './twilio-client';
+export * from './tcp-balancer';
+export * from './chat-fixture';

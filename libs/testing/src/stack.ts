@@ -48,6 +48,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     PARLEY_AUTH_TOKEN: authToken,
     PARLEY_SECRET_KEY: secretKey,
     SHUTDOWN_TIMEOUT_MS: '5000',
+    // Suites drive the REST API far faster than Twilio's 30/s; the rate-limit test sets its own value.
+    REST_RATE_LIMIT_PER_SECOND: '100000',
     ...(publicUrl ? { PARLEY_PUBLIC_URL: publicUrl } : {}),
     ...options.env,
     ...extra,

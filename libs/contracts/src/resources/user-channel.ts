@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import { formDate, formInt, pageParamsShape } from '../form';
 import { sidSchema } from '../sid';
-import { channelKeySchema } from './channel';
+import { channelKeySchema, USER_CHANNEL_NOTIFICATION_LEVELS, USER_CHANNEL_STATUSES } from './channel';
 import { CONSUMPTION_INDEX_MAX, memberIdentitySchema } from './member';
-
-export const USER_CHANNEL_STATUSES = ['joined', 'invited', 'notParticipating'] as const;
-export const USER_CHANNEL_NOTIFICATION_LEVELS = ['default', 'muted'] as const;
 
 /** A path key of a User: its sid or its identity. */
 export const userChannelUserKeySchema = z.string().min(1).max(256);
