@@ -41,6 +41,7 @@ describe('realtime-gateway PresenceReporter with presence-service', () => {
     userSid: `US${'0'.repeat(32)}`,
     expiresAt: Math.floor(Date.now() / 1000) + 3600,
     reachabilityEnabled: true,
+    roleSid: null,
   });
   const connect = (identity: string) => {
     const socketId = randomBytes(10).toString('base64url');

@@ -1,9 +1,9 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { ErrorCode, ParleyError, rooms, RECOVERY_LIMIT, type Caller, type CommandRequest, type CommandSubject, type CommandReply } from '@parley/contracts';
-import { currentCorrelationId, NatsTransport } from '@parley/nats';
-import type { SocketSession } from '../session/socket-session';
+import { ErrorCode, ParleyError, rooms, RECOVERY_LIMIT, type CommandRequest, type CommandSubject, type CommandReply } from '@parley/contracts';
+import { NatsTransport } from '@parley/nats';
+import { callerOf, type SocketSession } from '../session/socket-session';
 import { SessionTokens } from '../session/session-tokens';
-import { CommandRouter } from './command-router';
+import { CommandRouter, type CommandHandler } from './command-router';
 
 /** Members fetched for `channel.members`: Twilio's SDK holds a channel's whole member list. */
 const MEMBER_PAGE = 100;
@@ -33,12 +33,10 @@ export class ChatCommands implements OnApplicationBootstrap {
       }),
     );
     r.register('channel.get', (s, p) => this.ask(s, 'chat.v1.cmd.channel.fetch', { ServiceSid: s.serviceSid, Sid: p.channel }));
-    r.register('channel.subscribed', (s, p) =>
-      this.ask(s, 'chat.v1.cmd.user-channel.list', { ServiceSid: s.serviceSid, UserSid: s.identity, PageSize: p.pageSize, PageToken: p.pageToken }),
-    );
-    r.register('channel.user-descriptors', (s, p) =>
-      this.ask(s, 'chat.v1.cmd.user-channel.list', { ServiceSid: s.serviceSid, UserSid: s.identity, PageSize: p.pageSize, PageToken: p.pageToken }),
-    );
+    const subscribed: CommandHandler<'channel.subscribed'> = (s, p) =>
+      this.ask(s, 'chat.v1.cmd.channel.list-subscribed', { serviceSid: s.serviceSid, pageSize: p.pageSize, pageToken: p.pageToken });
+    r.register('channel.subscribed', subscribed);
+    r.register('channel.user-descriptors', subscribed);
     r.register('channel.public-descriptors', (s, p) =>
       this.ask(s, 'chat.v1.cmd.channel.list', { ServiceSid: s.serviceSid, Type: ['public'], PageSize: p.pageSize, PageToken: p.pageToken }),
     );
@@ -86,9 +84,10 @@ export class ChatCommands implements OnApplicationBootstrap {
         IdempotencyKey: p.idempotencyKey,
       }),
     );
-    r.register('message.page', (s, p) =>
-      this.ask(s, 'chat.v1.cmd.message.page', { channel: p.channel, pageSize: p.pageSize, anchor: p.anchor, direction: p.direction }),
-    );
+    r.register('message.page', async (s, p) => {
+      const page = await this.ask(s, 'chat.v1.cmd.message.page', { channel: p.channel, pageSize: p.pageSize, anchor: p.anchor, direction: p.direction });
+      return { items: page.messages, olderAnchor: page.olderAnchor, newerAnchor: page.newerAnchor };
+    });
     r.register('message.update', (s, p) =>
       this.ask(s, 'chat.v1.cmd.message.update', {
         ServiceSid: s.serviceSid,
@@ -134,7 +133,10 @@ export class ChatCommands implements OnApplicationBootstrap {
       return null;
     });
 
-    r.register('token.update', (s, p, socket) => this.tokens.update(socket, s, p.token));
+    r.register('token.update', async (s, p, socket) => {
+      await this.tokens.update(socket, s, p.token);
+      return null;
+    });
 
     r.register('resume', async (s, p) =>
       Promise.all(
@@ -158,19 +160,14 @@ export class ChatCommands implements OnApplicationBootstrap {
     );
   }
 
-  private consume(s: SocketSession, channel: string, index: number | null | 'all', advance: boolean) {
-    return this.ask(s, 'chat.v1.cmd.member.consume', { serviceSid: s.serviceSid, channel, index, advance });
+  private async consume(s: SocketSession, channel: string, index: number | null | 'all', advance: boolean) {
+    const { member, unread_messages_count } = await this.ask(s, 'chat.v1.cmd.member.consume', { serviceSid: s.serviceSid, channel, index, advance });
+    return { last_consumed_message_index: member.last_consumed_message_index, unread_messages_count };
   }
 
   /** One NATS command as this socket's user. */
   private ask<S extends CommandSubject>(session: SocketSession, subject: S, params: ParamsOf<S>): Promise<CommandReply<S>> {
-    const caller: Caller = {
-      accountSid: session.accountSid,
-      serviceSid: session.serviceSid,
-      actor: { kind: 'user', identity: session.identity },
-      requestId: currentCorrelationId() ?? 'socket',
-    };
-    return this.nats.request(subject, { caller, params } as CommandRequest<S>);
+    return this.nats.request(subject, { caller: callerOf(session), params } as CommandRequest<S>);
   }
 }
 

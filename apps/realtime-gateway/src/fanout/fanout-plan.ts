@@ -13,7 +13,7 @@ export interface RoutableEvent {
 }
 
 export type FanoutAction =
-  | { kind: 'emit'; rooms: string[]; event: ServerEventName | 'serviceUpdated' | 'userRemoved'; payload: unknown }
+  | { kind: 'emit'; rooms: string[]; event: ServerEventName; payload: unknown }
   /** Moves every socket of `fromRoom` (on every replica) into `room`. */
   | { kind: 'join'; fromRoom: string; room: string }
   | { kind: 'leave'; fromRoom: string; room: string };

@@ -8,7 +8,7 @@ import { CommandRouter } from '../commands/command-router';
 import { PresenceReporter } from '../presence/presence-reporter';
 import { SocketServer } from '../socket/socket-server';
 import { SessionTokens } from './session-tokens';
-import { sessionOf, type SocketSession } from './socket-session';
+import { callerOf, sessionOf, type SocketSession } from './socket-session';
 
 /** An error Socket.IO sends to the client as `connect_error`, with the Twilio code in `data`. */
 function handshakeError(err: ParleyError): Error & { data: unknown } {
@@ -62,6 +62,7 @@ export class SessionLifecycle {
       userSid: opened.userSid,
       expiresAt: opened.expiresAt,
       reachabilityEnabled: opened.reachabilityEnabled,
+      roleSid: opened.roleSid,
     };
     (socket.data as { session: SocketSession; user: unknown }).session = session;
     (socket.data as { user: unknown }).user = opened.user;
@@ -70,15 +71,15 @@ export class SessionLifecycle {
   private async welcome(socket: Socket): Promise<void> {
     const session = sessionOf(socket);
     const { serviceSid, identity } = session;
-    const memberships = await this.nats.request('chat.v1.cmd.user-channel.list-for-identity', {
-      caller: { accountSid: session.accountSid, serviceSid, actor: { kind: 'user', identity }, requestId: newCorrelationId() },
+    const { channels, invited } = await this.nats.request('chat.v1.cmd.session.channels', {
+      caller: callerOf(session),
       params: { serviceSid, identity },
     });
     if (socket.disconnected) return;
     await socket.join([
       rooms.user(serviceSid, identity),
       rooms.service(serviceSid),
-      ...memberships.channel_sids.map((sid) => rooms.channel(serviceSid, sid)),
+      ...channels.map((channel) => rooms.channel(serviceSid, channel.sid)),
     ]);
     this.router.attach(socket, session);
     this.tokens.schedule(socket, session);
@@ -90,8 +91,8 @@ export class SessionLifecycle {
       expiresAt: session.expiresAt,
       reachabilityEnabled: session.reachabilityEnabled,
       user: (socket.data as { user: unknown }).user,
-      channels: memberships.channel_sids,
-      invitedChannels: memberships.invited_channel_sids,
+      channels,
+      invitedChannels: invited,
     });
   }
 }
