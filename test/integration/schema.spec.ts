@@ -185,6 +185,7 @@ describe('message-service schema', () => {
       ['members', '(user_sid, channel_sid)'],
       ['messages', '(channel_sid, index)'],
       ['invites', '(channel_sid, sid)'],
+      ['invites', '(service_sid, identity, channel_sid)'],
       ['bindings', '(service_sid, sid)'],
       ['bindings', '(user_sid, sid)'],
       ['channel_webhooks', '(channel_sid, sid)'],

@@ -8,6 +8,7 @@ import { MessageConfigModule } from './config/message-config.module';
 import { type MessageConfig, SERVICE_NAME } from './config/message.config';
 import { DatabaseModule } from './persistence/database.module';
 import { ScopeModule } from './scope/scope.module';
+import { AccessModule } from './permissions/access.module';
 import { ServicesModule } from './services/services.module';
 import { RolesModule } from './roles/roles.module';
 import { UsersModule } from './users/users.module';
@@ -31,6 +32,7 @@ export class AppModule {
         NatsModule.forRoot({ servers: config.NATS_URL, subjectPrefix: config.NATS_SUBJECT_PREFIX, name: `${SERVICE_NAME}/${nodeId}` }),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         ScopeModule,
+        AccessModule,
         AccountsModule,
         ApiKeysModule,
         ConfigurationModule,

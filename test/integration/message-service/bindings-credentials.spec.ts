@@ -376,15 +376,16 @@ describe('message-service: Bindings and Credentials over NATS', () => {
     });
 
     it('refuses bad input and SDK users', async () => {
-      const cases: [Promise<unknown>, number, number][] = [
-        [createCredential({ Type: 'sms' as never }), 400, 20001],
-        [createCredential({} as never), 400, 20001],
-        [createCredential({ Type: 'apn', FriendlyName: 'x'.repeat(65) }), 400, 20001],
-        [createCredential({ Type: 'apn', Sandbox: 'maybe' }), 400, 20001],
-        [send('chat.v1.cmd.credential.fetch', { caller: system(), params: { Sid: 'CR1' } }), 400, 20001],
-        [send('chat.v1.cmd.credential.list', { caller: { ...system(), actor: { kind: 'user', identity: 'x' } }, params: {} }), 403, 50107],
+      // Each failure is caught as soon as it is sent: a rejection nobody awaits yet fails the test run.
+      const cases: [ReturnType<typeof failureOf>, number, number][] = [
+        [failureOf(createCredential({ Type: 'sms' as never })), 400, 20001],
+        [failureOf(createCredential({} as never)), 400, 20001],
+        [failureOf(createCredential({ Type: 'apn', FriendlyName: 'x'.repeat(65) })), 400, 20001],
+        [failureOf(createCredential({ Type: 'apn', Sandbox: 'maybe' })), 400, 20001],
+        [failureOf(send('chat.v1.cmd.credential.fetch', { caller: system(), params: { Sid: 'CR1' } })), 400, 20001],
+        [failureOf(send('chat.v1.cmd.credential.list', { caller: { ...system(), actor: { kind: 'user', identity: 'x' } }, params: {} })), 403, 50107],
       ];
-      for (const [attempt, status, code] of cases) expect(await failureOf(attempt)).toMatchObject({ status, code });
+      for (const [failure, status, code] of cases) expect(await failure).toMatchObject({ status, code });
     });
   });
 });

@@ -161,12 +161,24 @@ describe('message-service: Invites and UserChannels over NATS', () => {
 
     it('is declined by the invitee over the SDK (50601 when there is none)', async () => {
       const service = await newService();
-      const channel = await newChannel(service.sid, { Type: 'private' });
+      const channel = await newChannel(service.sid);
       const pending = await invite(service.sid, channel.sid, 'olga');
       await send('chat.v1.cmd.invite.decline', { caller: sdkUser(service.sid, 'olga'), params: { channel: channel.sid } });
       await waitFor(() => events.some((e) => e.name === 'invite.removed' && (e.payload as InviteResource).sid === pending.sid));
       expect(await failureOf(send('chat.v1.cmd.invite.decline', { caller: sdkUser(service.sid, 'olga'), params: { channel: channel.sid } }))).toEqual({
         code: 50601,
+        status: 404,
+      });
+    });
+
+    it('is declined by the invitee of a private channel, which it then no longer sees', async () => {
+      const service = await newService();
+      const channel = await newChannel(service.sid, { Type: 'private' });
+      const pending = await invite(service.sid, channel.sid, 'olga');
+      await send('chat.v1.cmd.invite.decline', { caller: sdkUser(service.sid, 'olga'), params: { channel: channel.sid } });
+      await waitFor(() => events.some((e) => e.name === 'invite.removed' && (e.payload as InviteResource).sid === pending.sid));
+      expect(await failureOf(send('chat.v1.cmd.invite.decline', { caller: sdkUser(service.sid, 'olga'), params: { channel: channel.sid } }))).toEqual({
+        code: 20404,
         status: 404,
       });
     });

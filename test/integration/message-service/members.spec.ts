@@ -64,6 +64,9 @@ describe('message-service: Members over NATS', () => {
   }
   const newChannel = (serviceSid: string, params: Record<string, string> = {}) =>
     send('chat.v1.cmd.channel.create', { caller: system(), params: { ServiceSid: serviceSid, ...params } });
+  /** The User an SDK session would have: session.open creates it with the Service's default service role. */
+  const createUser = (serviceSid: string, identity: string) =>
+    send('chat.v1.cmd.user.create', { caller: system(), params: { ServiceSid: serviceSid, Identity: identity } });
   const addMember = (serviceSid: string, channel: string, identity: string, params: Record<string, string> = {}) =>
     send('chat.v1.cmd.member.create', { caller: system(), params: { ServiceSid: serviceSid, ChannelSid: channel, Identity: identity, ...params } });
 
@@ -260,6 +263,7 @@ describe('message-service: Members over NATS', () => {
     it('joins a public channel as the actor, with the creator role for its creator, and leaves it', async () => {
       const service = await newService();
       const channel = await newChannel(service.sid, { CreatedBy: 'owner' });
+      for (const identity of ['owner', 'guest']) await createUser(service.sid, identity);
       const owner = await send('chat.v1.cmd.channel.join', { caller: sdkUser(service.sid, 'owner'), params: { channel: channel.sid } });
       expect(owner).toMatchObject({ identity: 'owner', role_sid: service.creatorRole });
       const guest = await send('chat.v1.cmd.channel.join', { caller: sdkUser(service.sid, 'guest'), params: { channel: channel.sid } });
@@ -276,13 +280,19 @@ describe('message-service: Members over NATS', () => {
       });
     });
 
-    it('refuses to join a private channel without an invite, and consumes the invite when there is one', async () => {
+    it('refuses to join a private channel without an invite (it is invisible), and consumes the invite when there is one', async () => {
       const service = await newService();
       const channel = await newChannel(service.sid, { Type: 'private' });
+      await createUser(service.sid, 'outsider');
       expect(await failureOf(send('chat.v1.cmd.channel.join', { caller: sdkUser(service.sid, 'outsider'), params: { channel: channel.sid } }))).toEqual({
-        code: 50107,
-        status: 403,
+        code: 20404,
+        status: 404,
       });
+      expect(await memberRows(channel.sid)).toBe(0);
+      // A REST join on behalf of an identity without an invite is refused as before.
+      expect(
+        await failureOf(send('chat.v1.cmd.channel.join', { caller: system(), params: { serviceSid: service.sid, identity: 'outsider', channel: channel.sid } })),
+      ).toEqual({ code: 50107, status: 403 });
       await send('chat.v1.cmd.invite.create', {
         caller: system(),
         params: { ServiceSid: service.sid, ChannelSid: channel.sid, Identity: 'insider', RoleSid: service.creatorRole },
@@ -312,6 +322,7 @@ describe('message-service: Members over NATS', () => {
     it('moves the consumption horizon: an index, forward only with advance, all, and none', async () => {
       const service = await newService();
       const channel = await newChannel(service.sid);
+      await createUser(service.sid, 'reader');
       await send('chat.v1.cmd.channel.join', { caller: sdkUser(service.sid, 'reader'), params: { channel: channel.sid } });
       // Messages are the Messages resource's; three rows with indexes 0..2 and the channel counter as it keeps them.
       for (let index = 0; index < 3; index++) {

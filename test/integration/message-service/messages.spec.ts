@@ -73,6 +73,10 @@ describe('message-service: Messages over NATS', () => {
   const create = (channel: string, params: Record<string, string> = { Body: 'hello' }, caller = system()) =>
     send('chat.v1.cmd.message.create', { caller, params: { ServiceSid: serviceSid, ChannelSid: channel, ...params } });
 
+  /** An SDK user's membership (with the Service's default channel role): only members send and read. */
+  const join = (channel: string, identity: string) =>
+    send('chat.v1.cmd.member.create', { caller: system(), params: { ServiceSid: serviceSid, ChannelSid: channel, Identity: identity } });
+
   /** A channel as the Channels resource would store it. */
   async function insertChannel(opts: { uniqueName?: string; service?: string; account?: string } = {}): Promise<string> {
     const sid = newSid('CH');
@@ -269,6 +273,7 @@ describe('message-service: Messages over NATS', () => {
 
     it('keeps an SDK user to the service of its token', async () => {
       const channel = await insertChannel();
+      await join(channel, 'alice');
       const mine = await create(channel, { Body: 'from the sdk', From: 'someone-else' }, sdkUser('alice'));
       expect(mine.from).toBe('alice');
       expect(await failureOf(create(channel, { Body: 'x' }, sdkUser('alice', newSid('IS'))))).toEqual({ code: 50107, status: 403 });
@@ -313,6 +318,7 @@ describe('message-service: Messages over NATS', () => {
   describe('idempotent sends', () => {
     it('answers a retry with the original message and does not count or announce it again', async () => {
       const channel = await insertChannel();
+      await join(channel, 'alice');
       await create(channel, { Body: 'before' });
       const original = await create(channel, { Body: 'once', IdempotencyKey: 'send-1' }, sdkUser('alice'));
       const retry = await create(channel, { Body: 'once', IdempotencyKey: 'send-1' }, sdkUser('alice'));
@@ -327,6 +333,7 @@ describe('message-service: Messages over NATS', () => {
 
     it('stores one message for concurrent retries with one key, and all of them get it', async () => {
       const channel = await insertChannel();
+      await join(channel, 'bob');
       const replies = await Promise.all(
         Array.from({ length: 25 }, () => create(channel, { Body: 'racing', IdempotencyKey: 'same-key' }, sdkUser('bob'))),
       );
@@ -466,6 +473,7 @@ describe('message-service: Messages over NATS', () => {
 
     beforeAll(async () => {
       channel = await insertChannel();
+      await join(channel, 'alice');
       for (let i = 0; i < 12; i++) await create(channel, { Body: `s${i}` });
     });
 

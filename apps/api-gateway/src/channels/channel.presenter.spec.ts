@@ -33,6 +33,15 @@ describe('REST presenters of channels', () => {
     expect(json).not.toHaveProperty('last_message');
   });
 
+  it('never renders an SDK user\'s membership', () => {
+    const json = presentChannel(urls, {
+      ...channel,
+      membership: { status: 'joined', last_consumed_message_index: 1, member_sid: `MB${'e'.repeat(32)}`, unread_messages_count: 0, notification_level: 'default' },
+    });
+    expect(json).not.toHaveProperty('membership');
+    expect(Object.keys(json).sort()).toEqual(Object.keys(presentChannel(urls, channel)).sort());
+  });
+
   it('links the last message when there is one', () => {
     const IM = `IM${'d'.repeat(32)}`;
     const json = presentChannel(urls, { ...channel, last_message: { sid: IM, index: 4, date_created: null } });

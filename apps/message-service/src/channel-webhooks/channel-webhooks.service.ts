@@ -3,7 +3,8 @@ import { Errors, newSid, type Caller, type ChannelWebhookResource, type CommandP
 import type { ChannelEntity, ChannelWebhookEntity } from '../database/entities';
 import { buildPage, decodePageToken, planPage, resolvePageSize } from '../paging/page-token';
 import { ScopeRepository } from '../scope/scope.repository';
-import { assertServiceScope, parseSidKey } from '../channels/caller-scope';
+import { parseSidKey } from '../channels/caller-scope';
+import { requireSystem } from '../permissions/caller-access';
 import { presentChannelWebhook } from './channel-webhook.presenter';
 import { ChannelWebhooksRepository } from './channel-webhooks.repository';
 import { configurationProblem, mergeConfiguration, newConfiguration } from './webhook-configuration';
@@ -16,7 +17,7 @@ function notFound(channel: ChannelEntity, sid: string) {
   return Errors.notFound(`/Services/${channel.serviceSid}/Channels/${channel.sid}/Webhooks/${sid}`);
 }
 
-/** Channel Webhooks: stored and returned (delivery is a later issue). */
+/** Channel Webhooks (REST only): stored and returned (delivery is a later issue). */
 @Injectable()
 export class ChannelWebhooksService {
   constructor(
@@ -25,7 +26,7 @@ export class ChannelWebhooksService {
   ) {}
 
   async create(caller: Caller, params: CommandParams<'chat.v1.cmd.channel-webhook.create'>): Promise<ChannelWebhookResource> {
-    assertServiceScope(caller, params.ServiceSid);
+    requireSystem(caller);
     const configuration = newConfiguration(params.Type, params);
     const problem = configurationProblem(params.Type, configuration);
     if (problem) throw problem;
@@ -46,7 +47,7 @@ export class ChannelWebhooksService {
   }
 
   async fetch(caller: Caller, params: CommandParams<'chat.v1.cmd.channel-webhook.fetch'>): Promise<ChannelWebhookResource> {
-    assertServiceScope(caller, params.ServiceSid);
+    requireSystem(caller);
     const channel = await this.scope.channel(caller.accountSid, params.ServiceSid, params.ChannelSid);
     const row = await this.webhooks.findBySid(caller.accountSid, channel, params.Sid);
     if (!row) throw notFound(channel, params.Sid);
@@ -54,7 +55,7 @@ export class ChannelWebhooksService {
   }
 
   async update(caller: Caller, params: CommandParams<'chat.v1.cmd.channel-webhook.update'>): Promise<ChannelWebhookResource> {
-    assertServiceScope(caller, params.ServiceSid);
+    requireSystem(caller);
     const updated = await this.webhooks.transaction(async (tx) => {
       const channel = await this.scope.channel(caller.accountSid, params.ServiceSid, params.ChannelSid, { manager: tx.manager });
       const current = await tx.findBySid(caller.accountSid, channel, params.Sid, { lock: true });
@@ -70,14 +71,14 @@ export class ChannelWebhooksService {
   }
 
   async delete(caller: Caller, params: CommandParams<'chat.v1.cmd.channel-webhook.delete'>): Promise<Record<string, never>> {
-    assertServiceScope(caller, params.ServiceSid);
+    requireSystem(caller);
     const channel = await this.scope.channel(caller.accountSid, params.ServiceSid, params.ChannelSid);
     if (!(await this.webhooks.delete(caller.accountSid, channel, params.Sid))) throw notFound(channel, params.Sid);
     return {};
   }
 
   async list(caller: Caller, params: CommandParams<'chat.v1.cmd.channel-webhook.list'>): Promise<PageResult<ChannelWebhookResource>> {
-    assertServiceScope(caller, params.ServiceSid);
+    requireSystem(caller);
     const channel = await this.scope.channel(caller.accountSid, params.ServiceSid, params.ChannelSid);
     const pageSize = resolvePageSize(params.PageSize, PAGE_SIZE);
     const cursor = params.PageToken ? decodePageToken(params.PageToken, parseKey) : null;

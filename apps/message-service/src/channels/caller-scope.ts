@@ -1,14 +1,11 @@
-import { ErrorCode, Errors, isSid, type Caller, type SidPrefix } from '@parley/contracts';
+import { Errors, isSid, type Caller, type SidPrefix } from '@parley/contracts';
+import { notAuthorized } from '../permissions/caller-access';
 
 /*
  * What a caller may address. REST callers (`system`) act for the account; SDK callers (`user`) act for one
- * identity in the Service of their token. Role permissions come later; these are the boundaries that hold
- * whatever the roles say.
+ * identity in the Service of their token. These are the boundaries that hold whatever the roles say; the role
+ * permissions are checked by permissions/channel-access.ts.
  */
-
-export function notAuthorized() {
-  return Errors.forbidden(ErrorCode.NotAuthorized, 'User not authorized for command');
-}
 
 /** An SDK caller only reaches the Service its token was issued for. */
 export function assertServiceScope(caller: Caller, serviceSid: string): void {

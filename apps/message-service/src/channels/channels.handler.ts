@@ -3,7 +3,7 @@ import { NatsTransport } from '@parley/nats';
 import { QUEUE_GROUP } from '../config/message.config';
 import { ChannelsService } from './channels.service';
 
-/** NATS entry points of the Channel resource: validated by the transport, one service call each. */
+/** NATS entry points of the Channel resource and of the SDK's channel lists: validated by the transport, one service call each. */
 @Injectable()
 export class ChannelsHandler implements OnApplicationBootstrap {
   constructor(
@@ -17,5 +17,7 @@ export class ChannelsHandler implements OnApplicationBootstrap {
     this.nats.serve('chat.v1.cmd.channel.update', QUEUE_GROUP, ({ caller, params }) => this.channels.update(caller, params));
     this.nats.serve('chat.v1.cmd.channel.delete', QUEUE_GROUP, ({ caller, params }) => this.channels.delete(caller, params));
     this.nats.serve('chat.v1.cmd.channel.list', QUEUE_GROUP, ({ caller, params }) => this.channels.list(caller, params));
+    this.nats.serve('chat.v1.cmd.channel.list-subscribed', QUEUE_GROUP, ({ caller, params }) => this.channels.listSubscribed(caller, params));
+    this.nats.serve('chat.v1.cmd.session.channels', QUEUE_GROUP, ({ caller, params }) => this.channels.sessionChannels(caller, params));
   }
 }

@@ -1,4 +1,5 @@
 import { InitialSchema1764000000000 } from './migrations/1764000000000-InitialSchema';
+import { InvitesByIdentity1765000000000 } from './migrations/1765000000000-InvitesByIdentity';
 
 /** In order; listed explicitly (no globs): the app is compiled file by file with swc. */
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const MIGRATIONS = [InitialSchema1764000000000, InvitesByIdentity1765000000000];

@@ -3,6 +3,8 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { ErrorCode, Errors, newSid, ParleyError, type Caller, type CommandParams, type InviteResource, type PageResult } from '@parley/contracts';
 import type { ChannelEntity, InviteEntity } from '../database/entities';
 import { buildPage, decodePageToken, planPage, resolvePageSize } from '../paging/page-token';
+import { requireSystem, requireSystemParams } from '../permissions/caller-access';
+import { ChannelAccess } from '../permissions/channel-access';
 import { ScopeRepository } from '../scope/scope.repository';
 import { assertServiceScope, parseSidKey, resolveSdkTarget } from '../channels/caller-scope';
 import { DomainEvents } from '../channels/domain-events';
@@ -20,7 +22,8 @@ function inviteNotFound(channel: ChannelEntity, sid: string) {
 
 /**
  * Invites of an identity to a channel. As for members, the identity's User is created when missing: the
- * invite then shows in that User's Channels (status `invited`), which live under the User.
+ * invite then shows in that User's Channels (status `invited`), which live under the User. An SDK user invites
+ * (inviteMember) and declines its own; reading and deleting invites is REST's.
  */
 @Injectable()
 export class InvitesService {
@@ -28,12 +31,14 @@ export class InvitesService {
     private readonly invites: InvitesRepository,
     private readonly members: MembersRepository,
     private readonly scope: ScopeRepository,
+    private readonly access: ChannelAccess,
     private readonly events: DomainEvents,
     @InjectPinoLogger(InvitesService.name) private readonly logger: PinoLogger,
   ) {}
 
   async create(caller: Caller, params: CommandParams<'chat.v1.cmd.invite.create'>): Promise<InviteResource> {
     assertServiceScope(caller, params.ServiceSid);
+    requireSystemParams(caller, params, ['RoleSid']);
     const problem = identityProblem(params.Identity);
     if (problem) throw problem;
     const invite = await this.invites.transaction(async (tx) => {
@@ -41,7 +46,7 @@ export class InvitesService {
       const members = this.members.within(tx.manager);
       const service = await this.scope.service(caller.accountSid, params.ServiceSid, lookup);
       // The channel lock orders this against adding the same identity as a member (which consumes invites).
-      const channel = await this.scope.channel(caller.accountSid, params.ServiceSid, params.ChannelSid, { ...lookup, lock: true });
+      const { channel } = await this.access.channel(caller, params.ServiceSid, params.ChannelSid, ['member.invite'], { ...lookup, lock: true });
       if (await members.findByIdentity(caller.accountSid, channel, params.Identity)) throw memberExists();
       if (await tx.findByIdentity(caller.accountSid, channel, params.Identity)) throw alreadyInvited();
       if (params.RoleSid !== undefined) {
@@ -71,7 +76,7 @@ export class InvitesService {
   }
 
   async fetch(caller: Caller, params: CommandParams<'chat.v1.cmd.invite.fetch'>): Promise<InviteResource> {
-    assertServiceScope(caller, params.ServiceSid);
+    requireSystem(caller);
     const channel = await this.scope.channel(caller.accountSid, params.ServiceSid, params.ChannelSid);
     const invite = await this.invites.findBySid(caller.accountSid, channel, params.Sid);
     if (!invite) throw inviteNotFound(channel, params.Sid);
@@ -79,7 +84,7 @@ export class InvitesService {
   }
 
   async delete(caller: Caller, params: CommandParams<'chat.v1.cmd.invite.delete'>): Promise<Record<string, never>> {
-    assertServiceScope(caller, params.ServiceSid);
+    requireSystem(caller);
     const channel = await this.scope.channel(caller.accountSid, params.ServiceSid, params.ChannelSid);
     const invite = await this.invites.findBySid(caller.accountSid, channel, params.Sid);
     if (!invite || !(await this.invites.delete(invite))) throw inviteNotFound(channel, params.Sid);
@@ -90,7 +95,7 @@ export class InvitesService {
   /** SDK: the actor declines its invite to a channel (Twilio 50601 when there is none). */
   async decline(caller: Caller, params: CommandParams<'chat.v1.cmd.invite.decline'>): Promise<Record<string, never>> {
     const target = resolveSdkTarget(caller, params);
-    const channel = await this.scope.channel(caller.accountSid, target.serviceSid, params.channel);
+    const { channel } = await this.access.channel(caller, target.serviceSid, params.channel, ['invite.decline']);
     const invite = await this.invites.findByIdentity(caller.accountSid, channel, target.identity);
     if (!invite || !(await this.invites.delete(invite))) throw new ParleyError(ErrorCode.InviteNotFound, 'Invite not found', 404);
     this.events.publish(invite.serviceSid, 'invite.removed', presentInvite(invite));
@@ -98,7 +103,7 @@ export class InvitesService {
   }
 
   async list(caller: Caller, params: CommandParams<'chat.v1.cmd.invite.list'>): Promise<PageResult<InviteResource>> {
-    assertServiceScope(caller, params.ServiceSid);
+    requireSystem(caller);
     const channel = await this.scope.channel(caller.accountSid, params.ServiceSid, params.ChannelSid);
     const pageSize = resolvePageSize(params.PageSize, PAGE_SIZE);
     const cursor = params.PageToken ? decodePageToken(params.PageToken, parseKey) : null;

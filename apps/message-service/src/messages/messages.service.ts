@@ -17,7 +17,9 @@ import {
 import { NatsTransport } from '@parley/nats';
 import type { ChannelEntity, MessageEntity } from '../database/entities';
 import { buildPage, decodePageToken, planPage, resolvePageSize } from '../paging/page-token';
-import { requireServiceAccess } from '../permissions/caller-access';
+import { notAuthorized, requireServiceAccess, requireSystemParams } from '../permissions/caller-access';
+import { ChannelAccess, viewerOf } from '../permissions/channel-access';
+import { messageUpdateActions, ownOrAnyAction } from '../permissions/sdk-actions';
 import { ScopeRepository } from '../scope/scope.repository';
 import { assembleSdkPage, indexScan, messageKeyParser, sdkPageScan } from './message-paging';
 import { applyMessageUpdate, assertUpdate, newMessageDraft, type MessageDraft } from './message-rules';
@@ -34,7 +36,7 @@ const IDEMPOTENT_ATTEMPTS = 3;
  * and reconnect recovery.
  *
  * Every method takes the caller first. REST callers (`system`) have no role checks; SDK users (`user`) are held
- * to their own Service now, and get role permissions (sendMessage, editOwnMessage, …) with the realtime issue.
+ * to their own Service and to their role permissions (permissions/sdk-actions.ts): only members send and read.
  */
 @Injectable()
 export class MessagesService {
@@ -42,13 +44,23 @@ export class MessagesService {
     private readonly messages: MessagesRepository,
     private readonly writer: MessageWriter,
     private readonly scope: ScopeRepository,
+    private readonly access: ChannelAccess,
     private readonly nats: NatsTransport,
     @InjectPinoLogger(MessagesService.name) private readonly logger: PinoLogger,
   ) {}
 
+  /**
+   * An SDK user sends as itself, as a member with sendMessage (sendMediaMessage for media). That check is a read
+   * just before the send's single statement, not in its transaction: a member removed in between may still land
+   * the one send that was already on its way, as if it had arrived a moment earlier.
+   */
   async create(caller: Caller, params: CommandParams<'chat.v1.cmd.message.create'>): Promise<MessageResource> {
     requireServiceAccess(caller, params.ServiceSid);
+    requireSystemParams(caller, params, ['DateCreated', 'DateUpdated', 'LastUpdatedBy']);
     const draft = newMessageDraft({ sid: newSid('IM'), accountSid: caller.accountSid, actor: caller.actor, params, now: new Date() });
+    if (viewerOf(caller)) {
+      await this.access.channel(caller, params.ServiceSid, params.ChannelSid, [params.MediaSid === undefined ? 'message.send' : 'message.sendMedia']);
+    }
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.writer.write(caller.accountSid, params.ServiceSid, params.ChannelSid, draft);
       if (outcome.kind === 'no-channel') throw await this.missingChannel(caller, params.ServiceSid, params.ChannelSid);
@@ -65,20 +77,25 @@ export class MessagesService {
   }
 
   async fetch(caller: Caller, params: CommandParams<'chat.v1.cmd.message.fetch'>): Promise<MessageResource> {
-    requireServiceAccess(caller, params.ServiceSid);
-    const channel = await this.scope.channel(caller.accountSid, params.ServiceSid, params.ChannelSid);
+    const { channel } = await this.access.channel(caller, params.ServiceSid, params.ChannelSid, ['message.read']);
     const message = await this.messages.findBySid(caller.accountSid, channel.sid, params.Sid);
     if (!message) throw messageNotFound(channel, params.Sid);
     return presentMessage(message);
   }
 
+  /** An SDK user edits the body and the attributes under their own permissions (own or any message). */
   async update(caller: Caller, params: CommandParams<'chat.v1.cmd.message.update'>): Promise<MessageResource> {
     requireServiceAccess(caller, params.ServiceSid);
+    requireSystemParams(caller, params, ['From', 'DateCreated', 'DateUpdated']);
+    const viewer = viewerOf(caller);
+    if (viewer && params.LastUpdatedBy !== undefined && params.LastUpdatedBy !== viewer.identity) throw notAuthorized();
     assertUpdate(params);
     const updated = await this.messages.transaction(async (tx) => {
-      const channel = await this.scope.channel(caller.accountSid, params.ServiceSid, params.ChannelSid, { manager: tx.manager });
+      const view = await this.access.channel(caller, params.ServiceSid, params.ChannelSid, [], { manager: tx.manager });
+      const channel = view.channel;
       const current = await tx.findBySid(caller.accountSid, channel.sid, params.Sid, { lock: true });
       if (!current) throw messageNotFound(channel, params.Sid);
+      for (const action of messageUpdateActions(current.author === viewer?.identity, params)) this.access.require(view, action);
       return tx.update(caller.accountSid, applyMessageUpdate(current, params, caller.actor, new Date()));
     });
     const resource = presentMessage(updated);
@@ -91,9 +108,11 @@ export class MessagesService {
     const removed = await this.messages.transaction(async (tx) => {
       // The channel row first, as a send does: one lock order (channel, then message) so a delete never
       // deadlocks with sends or with the deletion of the channel.
-      const channel = await this.scope.channel(caller.accountSid, params.ServiceSid, params.ChannelSid, { manager: tx.manager, lock: true });
+      const view = await this.access.channel(caller, params.ServiceSid, params.ChannelSid, [], { manager: tx.manager, lock: true });
+      const channel = view.channel;
       const message = await tx.findBySid(caller.accountSid, channel.sid, params.Sid, { lock: true });
       if (!message) throw messageNotFound(channel, params.Sid);
+      this.access.require(view, ownOrAnyAction(message.author === viewerOf(caller)?.identity, 'message.deleteOwn', 'message.deleteAny'));
       await tx.delete(caller.accountSid, message, channel.lastMessageSid === message.sid);
       return message;
     });
@@ -107,7 +126,7 @@ export class MessagesService {
     const order = params.Order ?? 'asc';
     const pageSize = resolvePageSize(params.PageSize, MESSAGE_PAGE_SIZE);
     const cursor = params.PageToken ? decodePageToken(params.PageToken, messageKeyParser(order)) : null;
-    const channel = await this.scope.channel(caller.accountSid, params.ServiceSid, params.ChannelSid);
+    const { channel } = await this.access.channel(caller, params.ServiceSid, params.ChannelSid, ['message.read']);
     const rows = await this.messages.scan(caller.accountSid, channel.sid, indexScan(planPage(cursor), order), pageSize + 1);
     const page = buildPage(rows, pageSize, cursor, (row) => ({ i: row.index, o: order }));
     return {
@@ -122,7 +141,7 @@ export class MessagesService {
   async listAfter(caller: Caller, params: CommandParams<'chat.v1.cmd.message.list-after'>): Promise<MessagesAfter> {
     const serviceSid = serviceOf(caller);
     const limit = params.limit ?? MESSAGE_SDK_LIMIT.default;
-    const channel = await this.scope.channel(caller.accountSid, serviceSid, params.channel);
+    const { channel } = await this.access.channel(caller, serviceSid, params.channel, ['message.read']);
     const rows = await this.messages.scan(caller.accountSid, channel.sid, { order: 'ASC', above: params.afterIndex }, limit + 1);
     return { messages: rows.slice(0, limit).map(presentMessage), more: rows.length > limit };
   }
@@ -130,7 +149,7 @@ export class MessagesService {
   /** The SDK's getMessages(pageSize, anchor, direction). */
   async page(caller: Caller, params: CommandParams<'chat.v1.cmd.message.page'>): Promise<MessagePage> {
     const serviceSid = serviceOf(caller);
-    const channel = await this.scope.channel(caller.accountSid, serviceSid, params.channel);
+    const { channel } = await this.access.channel(caller, serviceSid, params.channel, ['message.read']);
     const plan = sdkPageScan(params);
     const [rows, beyond] = await Promise.all([
       this.messages.scan(caller.accountSid, channel.sid, plan.scan, plan.limit),

@@ -1,5 +1,5 @@
 import { ParleyError, type Caller } from '@parley/contracts';
-import { requireServiceAccess, requireSystem } from './caller-access';
+import { requireServiceAccess, requireSystem, requireSystemParams } from './caller-access';
 
 const AC = `AC${'a'.repeat(32)}`;
 const IS = `IS${'b'.repeat(32)}`;
@@ -23,6 +23,9 @@ describe('caller access', () => {
     ['system in any service', () => requireServiceAccess(system, OTHER), 'ok'],
     ["a user in their token's service", () => requireServiceAccess(user, IS), 'ok'],
     ['a user in another service', () => requireServiceAccess(user, OTHER), '403 50107'],
+    ['system with REST-only parameters', () => requireSystemParams(system, { RoleSid: 'RL1', Identity: 'x' }, ['RoleSid']), 'ok'],
+    ['a user without REST-only parameters', () => requireSystemParams(user, { Identity: 'x' } as { Identity: string; RoleSid?: string }, ['RoleSid']), 'ok'],
+    ['a user with a REST-only parameter', () => requireSystemParams(user, { RoleSid: 'RL1', Identity: 'x' }, ['RoleSid']), '403 50107'],
   ])('%s', (_, run, expected) => {
     expect(outcome(run)).toBe(expected);
   });

@@ -14,3 +14,11 @@ export function requireSystem(caller: Caller): void {
 export function requireServiceAccess(caller: Caller, serviceSid: string): void {
   if (caller.actor.kind === 'user' && caller.serviceSid !== serviceSid) throw notAuthorized();
 }
+
+/**
+ * Parameters only a REST caller may pass (backfilled dates, roles, another author): an SDK user naming any of them
+ * is refused with 50107 rather than having them ignored.
+ */
+export function requireSystemParams<P extends object>(caller: Caller, params: P, names: readonly (keyof P & string)[]): void {
+  if (caller.actor.kind === 'user' && names.some((name) => params[name] !== undefined)) throw notAuthorized();
+}

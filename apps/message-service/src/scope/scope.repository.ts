@@ -32,7 +32,7 @@ export class ScopeRepository {
   async channel(accountSid: string, serviceSid: string, key: string, opts: LookupOptions = {}): Promise<ChannelEntity> {
     const where = isSid(key, 'CH') ? { accountSid, serviceSid, sid: key } : { accountSid, serviceSid, uniqueName: key };
     const channel = await (opts.manager ?? this.dataSource.manager).findOne(ChannelEntity, { where, ...lockOf(opts) });
-    if (!channel) throw Errors.notFound(`/Services/${serviceSid}/Channels/${key}`);
+    if (!channel) throw channelNotFound(serviceSid, key);
     return channel;
   }
 
@@ -58,6 +58,11 @@ export class ScopeRepository {
     const where = isSid(key, 'MB') ? { ...base, sid: key } : { ...base, identity: key };
     return (opts.manager ?? this.dataSource.manager).findOne(MemberEntity, { where, ...lockOf(opts) });
   }
+}
+
+/** A channel that does not exist, or that the caller may not see: the same answer. */
+export function channelNotFound(serviceSid: string, key: string) {
+  return Errors.notFound(`/Services/${serviceSid}/Channels/${key}`);
 }
 
 function lockOf(opts: LookupOptions) {

@@ -10,6 +10,8 @@ import {
 } from '@parley/contracts';
 import type { ChannelEntity, UserEntity } from '../database/entities';
 import { buildPage, decodePageToken, planPage, resolvePageSize } from '../paging/page-token';
+import { notAuthorized } from '../permissions/caller-access';
+import { ChannelAccess, viewerOf } from '../permissions/channel-access';
 import { ScopeRepository } from '../scope/scope.repository';
 import { assertServiceScope, resolveSdkTarget } from '../channels/caller-scope';
 import { DomainEvents } from '../channels/domain-events';
@@ -36,7 +38,7 @@ function notFound(serviceSid: string, userKey: string, channelKey: string) {
 /**
  * A User's Channels: its memberships (`joined`) and pending invites (`invited`). Updating one changes the
  * membership's notification level and consumption horizon; deleting one removes the membership (or declines
- * the invite).
+ * the invite). An SDK user reaches its own only; leaving that way needs leaveChannel, as any leave.
  */
 @Injectable()
 export class UserChannelsService {
@@ -45,12 +47,14 @@ export class UserChannelsService {
     private readonly members: MembersRepository,
     private readonly membership: MembersService,
     private readonly scope: ScopeRepository,
+    private readonly access: ChannelAccess,
     private readonly events: DomainEvents,
   ) {}
 
   async list(caller: Caller, params: CommandParams<'chat.v1.cmd.user-channel.list'>): Promise<PageResult<UserChannelResource>> {
     assertServiceScope(caller, params.ServiceSid);
     const user = await this.scope.user(caller.accountSid, params.ServiceSid, params.UserSid);
+    requireSelf(caller, user);
     const pageSize = resolvePageSize(params.PageSize, PAGE_SIZE);
     const cursor = params.PageToken ? decodePageToken(params.PageToken, parseKey) : null;
     const rows = await this.userChannels.list(caller.accountSid, user, planPage(cursor), pageSize + 1);
@@ -111,8 +115,9 @@ export class UserChannelsService {
       this.events.publish(taken.serviceSid, 'invite.removed', presentInvite(taken));
       return {};
     }
-    await this.membership.remove(caller.accountSid, params.ServiceSid, channel.sid, async (tx, locked) => {
-      const member = await tx.findByUser(caller.accountSid, locked, user.sid, { lock: true });
+    await this.membership.remove(caller, params.ServiceSid, channel.sid, async (tx, view) => {
+      this.access.require(view, 'channel.leave');
+      const member = await tx.findByUser(caller.accountSid, view.channel, user.sid, { lock: true });
       if (!member) throw notFound(params.ServiceSid, params.UserSid, params.ChannelSid);
       return member;
     });
@@ -130,7 +135,14 @@ export class UserChannelsService {
 
   private async resolve(caller: Caller, params: { ServiceSid: string; UserSid: string; ChannelSid: string }): Promise<{ user: UserEntity; channel: ChannelEntity }> {
     const user = await this.scope.user(caller.accountSid, params.ServiceSid, params.UserSid);
+    requireSelf(caller, user);
     const channel = await this.scope.channel(caller.accountSid, params.ServiceSid, params.ChannelSid);
     return { user, channel };
   }
+}
+
+/** An SDK user reads and changes its own User's Channels only. */
+function requireSelf(caller: Caller, user: UserEntity): void {
+  const viewer = viewerOf(caller);
+  if (viewer && viewer.identity !== user.identity) throw notAuthorized();
 }

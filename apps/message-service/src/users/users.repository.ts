@@ -38,10 +38,6 @@ export class UsersRepository {
     });
   }
 
-  findRole(accountSid: string, serviceSid: string, roleSid: string): Promise<RoleEntity | null> {
-    return this.manager.findOne(RoleEntity, { where: { accountSid, serviceSid, sid: roleSid } });
-  }
-
   async update(accountSid: string, user: UserEntity): Promise<void> {
     await this.manager.update(
       UserEntity,

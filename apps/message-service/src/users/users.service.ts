@@ -16,8 +16,9 @@ import {
 import { NatsTransport } from '@parley/nats';
 import type { UserEntity } from '../database/entities';
 import { buildPage, decodePageToken, planPage, resolvePageSize } from '../paging/page-token';
-import { notAuthorized, requireServiceAccess, requireSystem } from '../permissions/caller-access';
-import { isAllowedAny, ownOrAny } from '../permissions/permissions';
+import { requireServiceAccess, requireSystem } from '../permissions/caller-access';
+import { ChannelAccess } from '../permissions/channel-access';
+import { ownOrAnyAction } from '../permissions/sdk-actions';
 import { presentMember } from '../members/member.presenter';
 import { ScopeRepository } from '../scope/scope.repository';
 import { createdKeyParser } from './created-keyset';
@@ -41,6 +42,7 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly scope: ScopeRepository,
+    private readonly access: ChannelAccess,
     private readonly nats: NatsTransport,
     @InjectPinoLogger(UsersService.name) private readonly logger: PinoLogger,
   ) {}
@@ -83,13 +85,13 @@ export class UsersService {
 
   /**
    * FriendlyName, Attributes and RoleSid. An SDK user needs `editOwnUserInfo` (itself) or `editAnyUserInfo`
-   * (anyone) from its service role, and may not change roles (50205).
+   * (anyone) from its session's service role, and may not change roles (50205).
    */
   async update(caller: Caller, params: CommandParams<'chat.v1.cmd.user.update'>): Promise<UserResource> {
     requireServiceAccess(caller, params.ServiceSid);
     const updated = await this.users.transaction(async (tx) => {
       const current = await this.scope.user(caller.accountSid, params.ServiceSid, params.Sid, { manager: tx.manager, lock: true });
-      if (caller.actor.kind === 'user') await this.requireMayEdit(tx, caller.accountSid, caller.actor.identity, current, params);
+      await this.requireMayEdit(tx, caller, current, params);
       if (params.RoleSid !== undefined) await this.requireServiceRole(tx, caller.accountSid, params.ServiceSid, params.RoleSid);
       const next = applyUserUpdate(current, params, new Date());
       await tx.update(caller.accountSid, next);
@@ -170,20 +172,13 @@ export class UsersService {
     if (!role || role.type !== 'deployment') throw Errors.badRequest(ErrorCode.RoleNotFound, `Role not found: ${roleSid}`);
   }
 
-  private async requireMayEdit(
-    tx: UsersRepository,
-    accountSid: string,
-    identity: string,
-    target: UserEntity,
-    params: CommandParams<'chat.v1.cmd.user.update'>,
-  ): Promise<void> {
+  private async requireMayEdit(tx: UsersRepository, caller: Caller, target: UserEntity, params: CommandParams<'chat.v1.cmd.user.update'>): Promise<void> {
+    if (caller.actor.kind !== 'user') return;
     if (params.RoleSid !== undefined) {
       throw new ParleyError(ErrorCode.UserUnauthorizedToSetRole, 'User unauthorized to set role', 403);
     }
-    const actor = target.identity === identity ? target : await this.scope.findUser(accountSid, target.serviceSid, identity, { manager: tx.manager });
-    const role = actor?.roleSid ? await tx.findRole(accountSid, target.serviceSid, actor.roleSid) : null;
-    const needed = ownOrAny(target.identity === identity, 'editOwnUserInfo', 'editAnyUserInfo');
-    if (!isAllowedAny(role?.permissions ?? [], null, needed)) throw notAuthorized();
+    const action = ownOrAnyAction(target.identity === caller.actor.identity, 'user.editOwn', 'user.editAny');
+    await this.access.requireService(caller, target.serviceSid, action, tx.manager);
   }
 
   /** After the commit. The change is durable either way, so a failed publish is logged, not turned into an error. */

@@ -62,7 +62,9 @@ export class SessionLifecycle {
       userSid: opened.userSid,
       expiresAt: opened.expiresAt,
       reachabilityEnabled: opened.reachabilityEnabled,
-      roleSid: opened.roleSid,
+      // Only a token's deployment_role_sid override travels with the session; otherwise message-service reads the
+      // User's stored role on each command, so a role changed over REST applies without a reconnect.
+      roleSid: opened.roleSid !== opened.user.role_sid ? opened.roleSid : null,
     };
     (socket.data as { session: SocketSession; user: unknown }).session = session;
     (socket.data as { user: unknown }).user = opened.user;

@@ -6,6 +6,7 @@ import { SID, TIMESTAMP } from './columns';
 @Entity({ name: 'invites' })
 @Unique('uq_invites_channel_identity', ['channelSid', 'identity'])
 @Index('ix_invites_channel_sid', ['channelSid', 'sid'])
+@Index('ix_invites_service_identity', ['serviceSid', 'identity', 'channelSid'])
 export class InviteEntity {
   @PrimaryColumn({ ...SID, name: 'sid', primaryKeyConstraintName: 'pk_invites' })
   sid!: string;

@@ -1,0 +1,184 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { isSid } from '@parley/contracts';
+import { ChannelEntity, InviteEntity, MemberEntity, type NotificationLevel, RoleEntity, UserEntity } from '../database/entities';
+import type { PagePlan } from '../paging/page-token';
+import type { LookupOptions } from '../scope/scope.repository';
+import type { SidKey } from './caller-scope';
+
+/** An SDK user as the queries see it: its identity and, when its session carries one, its service role. */
+export interface Viewer {
+  identity: string;
+  roleSid?: string;
+}
+
+/** The viewer's membership of (or invite to) one channel. */
+export interface ViewerRelation {
+  memberSid: string | null;
+  lastConsumedMessageIndex: number | null;
+  notificationLevel: NotificationLevel | null;
+  /** Messages after the consumption horizon; null while none is set (or not a member). */
+  unreadMessagesCount: number | null;
+  invited: boolean;
+}
+
+export interface ViewedChannel {
+  channel: ChannelEntity;
+  relation: ViewerRelation;
+}
+
+export interface AccessOptions extends LookupOptions {
+  /** Count the viewer's unread messages too (for a reply that shows its membership; not for a permission check). */
+  unread?: boolean;
+}
+
+/** A channel with what decides the viewer's permissions in it. */
+export interface ChannelAccessRow extends ViewedChannel {
+  /** Permissions of the viewer's service role: the session's, else its User's (empty without one). */
+  servicePermissions: string[];
+  /** Permissions of the viewer's channel role when it is a member (empty without a role), else null. */
+  memberPermissions: string[] | null;
+}
+
+interface RelationColumns {
+  v_member_sid: string | null;
+  v_last_consumed: number | null;
+  v_notification_level: NotificationLevel | null;
+  v_unread: number | null;
+  v_invite_sid: string | null;
+}
+
+interface AccessColumns extends RelationColumns {
+  v_member_permissions: string[] | null;
+  v_service_permissions: string[] | null;
+}
+
+/*
+ * Channels as one SDK user sees them: each with the user's membership or invite (by (channel_sid, identity), both
+ * unique indexes), so a read answers channels and memberships in one query. The permission check of a command
+ * reads the user's service role and its channel role in that same query: roles are never cached, so a role
+ * edited over REST applies to the next command on every replica.
+ */
+@Injectable()
+export class ChannelViewsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The channel `key` (sid or unique name) names, with the viewer's relation and permissions; null when none. */
+  async access(accountSid: string, serviceSid: string, key: string, viewer: Viewer, opts: AccessOptions = {}): Promise<ChannelAccessRow | null> {
+    const qb = this.viewed(opts.manager, accountSid, serviceSid, viewer.identity, opts.unread === true)
+      .andWhere(isSid(key, 'CH') ? 'c.sid = :key' : 'c.unique_name = :key', { key })
+      .leftJoin(RoleEntity, 'vmr', "vmr.account_sid = c.account_sid AND vmr.service_sid = c.service_sid AND vmr.sid = vm.role_sid AND vmr.type = 'channel'")
+      .addSelect('vmr.permissions', 'v_member_permissions')
+      .leftJoin(UserEntity, 'vu', 'vu.account_sid = c.account_sid AND vu.service_sid = c.service_sid AND vu.identity = :viewer')
+      .leftJoin(
+        RoleEntity,
+        'vsr',
+        "vsr.account_sid = c.account_sid AND vsr.service_sid = c.service_sid AND vsr.sid = COALESCE(CAST(:viewerRole AS varchar), vu.role_sid) AND vsr.type = 'deployment'",
+        { viewerRole: viewer.roleSid ?? null },
+      )
+      .addSelect('vsr.permissions', 'v_service_permissions');
+    // Only the channel row: the joined ones may be absent (outer joins cannot be locked).
+    if (opts.lock) qb.setLock('pessimistic_write', undefined, ['c']);
+    const { entities, raw } = await qb.getRawAndEntities<AccessColumns>();
+    const [channel] = entities;
+    const [columns] = raw;
+    if (!channel || !columns) return null;
+    const relation = relationOf(columns);
+    return {
+      channel,
+      relation,
+      servicePermissions: columns.v_service_permissions ?? [],
+      memberPermissions: relation.memberSid === null ? null : (columns.v_member_permissions ?? []),
+    };
+  }
+
+  /** The permissions of the viewer's service role (the session's, else its User's); empty without one. */
+  async servicePermissions(accountSid: string, serviceSid: string, viewer: Viewer, manager?: EntityManager): Promise<string[]> {
+    const rows: { permissions: string[] }[] = await (manager ?? this.dataSource.manager).query(
+      `SELECT r.permissions FROM roles r
+        WHERE r.account_sid = $1 AND r.service_sid = $2 AND r.type = 'deployment'
+          AND r.sid = COALESCE($4::varchar,
+                               (SELECT u.role_sid FROM users u WHERE u.account_sid = $1 AND u.service_sid = $2 AND u.identity = $3))`,
+      [accountSid, serviceSid, viewer.identity, viewer.roleSid ?? null],
+    );
+    return rows[0]?.permissions ?? [];
+  }
+
+  /** At most `limit` public channels in the plan's scan order (keyset: sid). */
+  publicPage(accountSid: string, serviceSid: string, identity: string, plan: PagePlan<SidKey>, limit: number): Promise<ViewedChannel[]> {
+    const qb = this.viewed(undefined, accountSid, serviceSid, identity).andWhere("c.type = 'public'");
+    return this.page(qb, plan, limit);
+  }
+
+  /** At most `limit` channels the identity is a member of or invited to, in the plan's scan order (keyset: sid). */
+  subscribedPage(accountSid: string, serviceSid: string, identity: string, plan: PagePlan<SidKey>, limit: number): Promise<ViewedChannel[]> {
+    const qb = this.viewed(undefined, accountSid, serviceSid, identity).andWhere(
+      `c.sid IN (${JOINED_SIDS} UNION ALL ${INVITED_SIDS})`,
+    );
+    return this.page(qb, plan, limit);
+  }
+
+  /** The first `limit` channels (by sid) the identity is a member of. */
+  joined(accountSid: string, serviceSid: string, identity: string, limit: number): Promise<ViewedChannel[]> {
+    const qb = this.viewed(undefined, accountSid, serviceSid, identity).andWhere(`c.sid IN (${JOINED_SIDS})`);
+    return this.page(qb, { order: 'ASC' }, limit);
+  }
+
+  /** The first `limit` channels (by sid) the identity is invited to and not a member of. */
+  invited(accountSid: string, serviceSid: string, identity: string, limit: number): Promise<ViewedChannel[]> {
+    const qb = this.viewed(undefined, accountSid, serviceSid, identity).andWhere(`c.sid IN (${INVITED_SIDS})`).andWhere('vm.sid IS NULL');
+    return this.page(qb, { order: 'ASC' }, limit);
+  }
+
+  /**
+   * Channels of the Service with the viewer's member and invite rows (outer joins on unique indexes) and, with
+   * `unread`, its unread count (a count over the messages after its horizon: kept off the permission checks).
+   */
+  private viewed(manager: EntityManager | undefined, accountSid: string, serviceSid: string, identity: string, unread = true): SelectQueryBuilder<ChannelEntity> {
+    const qb = (manager ?? this.dataSource.manager)
+      .createQueryBuilder(ChannelEntity, 'c')
+      .leftJoin(MemberEntity, 'vm', 'vm.account_sid = c.account_sid AND vm.channel_sid = c.sid AND vm.identity = :viewer')
+      .leftJoin(InviteEntity, 'vi', 'vi.account_sid = c.account_sid AND vi.channel_sid = c.sid AND vi.identity = :viewer')
+      .addSelect('vm.sid', 'v_member_sid')
+      .addSelect('vm.last_consumed_message_index', 'v_last_consumed')
+      .addSelect('vm.notification_level', 'v_notification_level')
+      .addSelect('vi.sid', 'v_invite_sid')
+      .where('c.account_sid = :accountSid AND c.service_sid = :serviceSid', { accountSid, serviceSid, viewer: identity });
+    // Exact, as a UserChannel's: counted on the (channel_sid, index) unique index.
+    return qb.addSelect(
+      unread
+        ? `CASE WHEN vm.last_consumed_message_index IS NULL THEN NULL
+                ELSE (SELECT count(*)::int FROM messages x
+                       WHERE x.account_sid = c.account_sid AND x.channel_sid = c.sid AND x.index > vm.last_consumed_message_index) END`
+        : 'NULL::int',
+      'v_unread',
+    );
+  }
+
+  private async page(qb: SelectQueryBuilder<ChannelEntity>, plan: PagePlan<SidKey>, limit: number): Promise<ViewedChannel[]> {
+    qb.orderBy('c.sid', plan.order).limit(limit);
+    const bound = plan.after ?? plan.before;
+    if (bound) qb.andWhere(`c.sid ${plan.after ? '>' : '<'} :bound`, { bound: bound.sid });
+    const { entities, raw } = await qb.getRawAndEntities<RelationColumns & { c_sid: string }>();
+    // One row per channel: every join is on a unique key.
+    const columnsOf = new Map(raw.map((row) => [row.c_sid, row]));
+    return entities.map((channel) => ({ channel, relation: relationOf(columnsOf.get(channel.sid) as RelationColumns) }));
+  }
+}
+
+/** The viewer's memberships: its User (unique per identity) and that User's members (by user_sid, channel_sid). */
+const JOINED_SIDS = `SELECT jm.channel_sid FROM members jm JOIN users ju ON ju.sid = jm.user_sid
+  WHERE ju.account_sid = :accountSid AND ju.service_sid = :serviceSid AND ju.identity = :viewer`;
+
+const INVITED_SIDS = `SELECT ji.channel_sid FROM invites ji
+  WHERE ji.account_sid = :accountSid AND ji.service_sid = :serviceSid AND ji.identity = :viewer`;
+
+function relationOf(columns: RelationColumns): ViewerRelation {
+  return {
+    memberSid: columns.v_member_sid,
+    lastConsumedMessageIndex: columns.v_last_consumed,
+    notificationLevel: columns.v_notification_level,
+    unreadMessagesCount: columns.v_unread,
+    invited: columns.v_invite_sid !== null,
+  };
+}
