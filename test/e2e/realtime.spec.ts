@@ -141,6 +141,84 @@ describe('realtime: SDK clients across two gateways', () => {
     }
   });
 
+  it('delivers every kind of event once, across replicas, including changes made through REST', async () => {
+    const owner = await connect('olive', gatewayA);
+    const peer = await connect('pete', gatewayB);
+    const log: Record<'olive' | 'pete', string[]> = { olive: [], pete: [] };
+    for (const [who, client] of [['olive', owner], ['pete', peer]] as const) {
+      const record = (name: string) => (...args: unknown[]) => {
+        const first = args[0] as { sid?: string; index?: number; identity?: string; channel?: { sid: string }; message?: { index: number }; member?: { identity: string }; user?: { identity: string } };
+        // A Message (index), a Member or User (identity), a Channel (sid), or an {object, updateReasons} pair.
+        const detail = first?.message?.index ?? first?.index ?? first?.member?.identity ?? first?.user?.identity ?? first?.identity ?? first?.channel?.sid ?? first?.sid ?? '';
+        log[who].push(`${name}:${String(detail)}`);
+      };
+      for (const name of ['channelJoined', 'channelLeft', 'channelInvited', 'channelUpdated', 'channelRemoved', 'memberJoined', 'memberLeft', 'memberUpdated', 'messageUpdated', 'messageRemoved', 'typingStarted', 'typingEnded', 'userUpdated'] as const) {
+        client.on(name, record(name) as never);
+      }
+    }
+    // SDK: olive creates a channel, joins (channel admin as creator) and adds pete.
+    const created = await owner.createChannel({ friendlyName: 'events', uniqueName: 'events' });
+    await created.join();
+    await created.add('pete');
+    await waitFor(() => log.pete.includes(`channelJoined:${created.sid}`), { description: 'pete joined' });
+    const petesChannel = await peer.getChannelBySid(created.sid);
+
+    // Message edits and removal, typing, consumption, channel and user updates.
+    const index = await created.sendMessage('draft');
+    const messages = await created.getMessages(10);
+    const mine = messages.items.find((m) => m.index === index)!;
+    await mine.updateBody('final');
+    await petesChannel.typing();
+    await created.updateFriendlyName('renamed');
+    await petesChannel.updateLastConsumedMessageIndex(index);
+    await chat.rest.chat.v2.services(chat.serviceSid).users('olive').update({ friendlyName: 'Olive' });
+    await owner.getUser('pete');
+    await peer.user.updateFriendlyName('Pete');
+    await mine.remove();
+
+    await waitFor(() => log.pete.includes(`messageUpdated:${index}`) && log.pete.includes(`messageRemoved:${index}`), { description: 'message events at pete' });
+    await waitFor(() => log.olive.includes('typingStarted:pete'), { description: 'typingStarted at olive' });
+    await waitFor(() => log.olive.includes('typingEnded:pete'), { timeoutMs: 15_000, description: 'typingEnded at olive' });
+    await waitFor(() => log.pete.some((e) => e === `channelUpdated:${created.sid}`), { description: 'channelUpdated at pete' });
+    await waitFor(() => log.olive.includes('memberUpdated:pete'), { description: 'memberUpdated (consumption) at olive' });
+    await waitFor(() => log.olive.includes('userUpdated:pete'), { description: 'userUpdated of a subscribed user' });
+
+    // REST-side membership changes reach the SDK too: pete removed, then invited again, then the channel deleted.
+    await chat.rest.chat.v2.services(chat.serviceSid).channels(created.sid).members('pete').remove();
+    await waitFor(() => log.pete.includes(`channelLeft:${created.sid}`) && log.olive.includes('memberLeft:pete'), { description: 'leave events' });
+    await chat.rest.chat.v2.services(chat.serviceSid).channels(created.sid).invites.create({ identity: 'pete' });
+    await waitFor(() => log.pete.some((e) => e.startsWith('channelInvited')), { description: 'channelInvited at pete' });
+    await chat.rest.chat.v2.services(chat.serviceSid).channels(created.sid).remove();
+    await waitFor(() => log.olive.includes(`channelRemoved:${created.sid}`), { description: 'channelRemoved at olive' });
+
+    // Exactly once: no event recorded twice for the same subject at either client.
+    for (const who of ['olive', 'pete'] as const) {
+      const once = ['messageUpdated', 'messageRemoved', 'channelRemoved', 'channelLeft', 'memberLeft'].flatMap((name) => log[who].filter((e) => e.startsWith(`${name}:`)));
+      expect({ who, duplicates: once.filter((e, i) => once.indexOf(e) !== i) }).toEqual({ who, duplicates: [] });
+    }
+  });
+
+  it('keeps a private channel invisible to non-members and enforces the default roles', async () => {
+    const owner = await connect('quinn', gatewayA);
+    const outsider = await connect('rita', gatewayB);
+    const secret = await owner.createChannel({ friendlyName: 'secret', uniqueName: 'secret-room', isPrivate: true });
+    await secret.join();
+    await expect(outsider.getChannelBySid(secret.sid)).rejects.toMatchObject({ status: 404 });
+    await expect(outsider.getChannelByUniqueName('secret-room')).rejects.toMatchObject({ status: 404 });
+    const publicList = await outsider.getPublicChannelDescriptors();
+    expect(publicList.items.map((d) => d.sid)).not.toContain(secret.sid);
+
+    // A channel user (rita, added by the channel admin) may send but not delete another member's message.
+    await secret.add('rita');
+    const ritasView = await waitFor(() => outsider.getChannelBySid(secret.sid).catch(() => undefined), { description: 'rita to see the channel' });
+    const index = await secret.sendMessage('from quinn');
+    const page = await ritasView.getMessages(10);
+    const quinnsMessage = page.items.find((m) => m.index === index)!;
+    await expect(quinnsMessage.remove()).rejects.toMatchObject({ code: 50107, status: 403 });
+    await expect(ritasView.sendMessage('from rita')).resolves.toEqual(expect.any(Number));
+    await expect(ritasView.delete()).rejects.toMatchObject({ code: 50107, status: 403 });
+  });
+
   describe('failover', () => {
     let balancer: TcpBalancer;
 
