@@ -9,8 +9,10 @@ import { CredentialsEvictionListener } from './auth/credentials-eviction.listene
 import { ConfigurationController } from './configuration/configuration.controller';
 import { PrincipalCache } from './auth/principal-cache';
 import { type ApiGatewayConfig, SERVICE_NAME } from './config/api-gateway.config';
+import { AccountRateLimiter } from './http/account-rate-limiter';
 import { API_ROUTE_PREFIXES } from './http/api-paths';
 import { FormBodyMiddleware } from './http/form-body.middleware';
+import { RateLimitMiddleware } from './http/rate-limit.middleware';
 import { RequestContextMiddleware } from './http/request-context.middleware';
 import { RestCommands } from './http/rest-commands';
 import { TwilioErrorFilter } from './http/twilio-error.filter';
@@ -60,6 +62,7 @@ export class AppModule implements NestModule {
         { provide: APP_FILTER, useClass: TwilioErrorFilter },
         { provide: PublicUrls, useValue: new PublicUrls(config.PARLEY_PUBLIC_URL) },
         { provide: PrincipalCache, useValue: new PrincipalCache(PRINCIPAL_CACHE) },
+        { provide: AccountRateLimiter, useValue: new AccountRateLimiter(config.REST_RATE_LIMIT_PER_SECOND) },
         CredentialsEvictionListener,
         RestCommands,
       ],
@@ -70,9 +73,10 @@ export class AppModule implements NestModule {
     // A plain path covers only itself and the controller routes under it: the wildcards make unknown
     // routes pass here too (so they answer 401 before 404).
     consumer.apply(RequestContextMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
-    // Authenticate before reading the body: an anonymous client cannot make us buffer one.
+    // Authenticate, then rate-limit the account, before reading the body: neither an anonymous nor a
+    // throttled client can make us buffer one.
     consumer
-      .apply(BasicAuthMiddleware, FormBodyMiddleware)
+      .apply(BasicAuthMiddleware, RateLimitMiddleware, FormBodyMiddleware)
       .forRoutes(...API_ROUTE_PREFIXES.flatMap((prefix) => [prefix, `${prefix}/{*path}`]).map((path) => ({ path, method: RequestMethod.ALL })));
   }
 }

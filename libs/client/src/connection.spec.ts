@@ -112,6 +112,26 @@ describe('Connection', () => {
     await expect(connection.request('typing', { channel: 'CH1' }, 'once')).rejects.toMatchObject({ code: 20504 });
   });
 
+  it('sends a resend-policy command again, same payload, when the server answers 503; fails other policies at once', async () => {
+    const { connection, last, establish } = setup(() => 0.5);
+    connection.start();
+    establish();
+    const payload = { channel: 'CH1', body: 'hi', idempotencyKey: 'key-00000001' };
+    const send = connection.request('message.send', payload as never, 'resend');
+    const join = connection.request('channel.join', { channel: 'CH1' }, 'once');
+    const unavailable = { ok: false, error: { code: 20503, message: 'chat.v1.cmd.message is unavailable', status: 503 } };
+    const [firstSend, firstJoin] = last().sent;
+    firstSend?.ack(unavailable);
+    firstJoin?.ack(unavailable);
+    await expect(join).rejects.toMatchObject({ code: 20503 });
+    expect(last().sent).toHaveLength(2);
+    await jest.advanceTimersByTimeAsync(500);
+    expect(last().sent).toHaveLength(3);
+    expect(last().sent[2]).toMatchObject({ event: 'message.send', payload });
+    last().sent[2]?.ack(ok({ index: 7 }));
+    await expect(send).resolves.toEqual({ index: 7 });
+  });
+
   it('retries transient failures with exponential backoff capped at 10 s', async () => {
     const { connection, sockets, last, handlers } = setup(() => 1);
     connection.start();

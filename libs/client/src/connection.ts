@@ -83,6 +83,13 @@ interface Handle {
 
 type Terminal = 'shutdown' | 'denied' | 'expired';
 
+/** Mean pause before a command answered 503 goes out again. */
+const UNAVAILABLE_RETRY_MS = 400;
+
+function isUnavailable(reply: ReplyEnvelope<unknown>): reply is Extract<ReplyEnvelope<unknown>, { ok: false }> {
+  return typeof reply === 'object' && reply !== null && reply.ok === false && reply.error?.status === 503;
+}
+
 /**
  * One logical connection to the realtime gateway over successive Socket.IO sockets: a fresh socket
  * per attempt, reconnects with jittered exponential backoff, never after a denial, a token expiry or
@@ -280,6 +287,20 @@ export class Connection {
   }
 
   private onAck(id: number, reply: ReplyEnvelope<unknown>): void {
+    const open = this.outbox.get(id);
+    if (open?.policy === 'resend' && isUnavailable(reply)) {
+      // The server could not reach a dependency (503, e.g. its database restarting): the very same payload is safe
+      // to send again (reads, and sends with their idempotency key), after a pause, until the call's deadline.
+      if (open.handle.timer) clearTimeout(open.handle.timer);
+      const outcome = this.outbox.attemptTimedOut(id, Date.now());
+      if (outcome === 'resend') {
+        this.arm(open);
+        setTimeout(() => this.flush(), UNAVAILABLE_RETRY_MS / 2 + (this.options.random ?? Math.random)() * UNAVAILABLE_RETRY_MS);
+        return;
+      }
+      if (outcome === 'fail') open.handle.reject(SDKError.fromBody(reply.ok === false ? reply.error : undefined));
+      return;
+    }
     const entry = this.outbox.settle(id);
     if (!entry) return;
     if (entry.handle.timer) clearTimeout(entry.handle.timer);

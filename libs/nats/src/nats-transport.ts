@@ -41,6 +41,7 @@ import {
 } from '@parley/contracts';
 import { storage, Store } from 'nestjs-pino/storage';
 import { CORRELATION_HEADER, currentCorrelationId, newCorrelationId, withCorrelation } from './correlation';
+import { isTransientDependencyError } from './transient-errors';
 
 export interface NatsTransportOptions {
   servers: string;
@@ -170,6 +171,9 @@ export class NatsTransport {
     void (async () => {
       for await (const msg of sub) {
         const running = this.handle(msg, subject, (raw) => {
+          // Postgres text cannot hold NUL: refused here, for every command, as the client's error (it was a 500).
+          const nul = nulPath(raw);
+          if (nul !== null) throw Errors.invalidParameter(nul, 'contains a NUL character');
           const parsed = schema.safeParse(raw);
           if (!parsed.success) throw toParameterError(parsed.error);
           return handler(parsed.data as CommandInput<S>);
@@ -327,6 +331,10 @@ export class NatsTransport {
     } catch (err) {
       if (err instanceof ParleyError) {
         reply = { ok: false, error: err.toBody() };
+      } else if (isTransientDependencyError(err)) {
+        // A dependency down or restarting (e.g. Postgres): 503, which callers may retry, rather than a 500.
+        this.options.logger.warn({ err, subject, correlationId }, 'command failed: a dependency is unavailable');
+        reply = { ok: false, error: Errors.unavailable(subject.split('.').slice(0, 4).join('.')).toBody() };
       } else {
         this.options.logger.error({ err, subject, correlationId }, 'command handler failed');
         reply = { ok: false, error: Errors.internal().toBody() };
@@ -351,6 +359,18 @@ export class NatsTransport {
 
 function correlationOf(headers: MsgHdrs | undefined): string {
   return headers?.get(CORRELATION_HEADER) || newCorrelationId();
+}
+
+/** The name of the first string (or key) in a payload that contains U+0000, or null. */
+function nulPath(value: unknown, name = 'payload', depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? name : null;
+  if (typeof value !== 'object' || value === null || depth > 32) return null;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.includes('\u0000')) return 'parameter name';
+    const found = nulPath(inner, key, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 function delay(ms: number): Promise<void> {
