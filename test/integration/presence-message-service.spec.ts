@@ -3,23 +3,21 @@ import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
-import pino from 'pino';
 import type { Caller, CommandRequest, CommandSubject } from '@parley/contracts';
 import { NatsTransport } from '@parley/nats';
 import { createTestDatabase, isolationPrefixes, waitFor, type TestDatabase } from '@parley/testing';
 import { AppModule as MessageAppModule } from '../../apps/message-service/src/app.module';
-import { messageConfigSchema, type MessageConfig } from '../../apps/message-service/src/config/message.config';
+import type { MessageConfig } from '../../apps/message-service/src/config/message.config';
 import { AppModule as PresenceAppModule } from '../../apps/presence-service/src/app.module';
 import { presenceConfigSchema } from '../../apps/presence-service/src/config/presence.config';
+import { messageConfig, NATS_URL, silent } from './message-service/harness';
 
 /*
  * Reachability through message-service: Fetch User asks presence-service (real NATS, Redis, Postgres), and push
  * binding changes reach presence as `user.notifiable`.
  */
 
-const NATS_URL = 'nats://127.0.0.1:4222';
 const REDIS_URL = 'redis://127.0.0.1:6379';
-const silent = pino({ level: 'silent' });
 
 describe('message-service reachability with presence-service', () => {
   const { natsSubjectPrefix, redisKeyPrefix } = isolationPrefixes('presencems');
@@ -50,16 +48,7 @@ describe('message-service reachability with presence-service', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('presencems');
-    config = messageConfigSchema.parse({
-      LOG_LEVEL: 'error',
-      NATS_URL,
-      NATS_SUBJECT_PREFIX: natsSubjectPrefix,
-      DATABASE_URL: db.url,
-      DATABASE_POOL_SIZE: '5',
-      PARLEY_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
-      PARLEY_AUTH_TOKEN: randomBytes(16).toString('hex'),
-      PARLEY_SECRET_KEY: randomBytes(32).toString('hex'),
-    });
+    config = messageConfig(db, natsSubjectPrefix);
     const presenceConfig = presenceConfigSchema.parse({
       LOG_LEVEL: 'error',
       NATS_URL,

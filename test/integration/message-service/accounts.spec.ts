@@ -1,85 +1,39 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import jwt from 'jsonwebtoken';
 import { Client } from 'pg';
-import pino from 'pino';
 import twilio from 'twilio';
-import { newSid, ParleyError, type Caller, type CommandRequest, type CommandSubject } from '@parley/contracts';
-import { NatsTransport } from '@parley/nats';
-import { createEmptyDatabase, isolationPrefixes, waitFor, type TestDatabase } from '@parley/testing';
-import { AppModule } from '../../../apps/message-service/src/app.module';
-import { type MessageConfig, messageConfigSchema } from '../../../apps/message-service/src/config/message.config';
+import { newSid, type Caller } from '@parley/contracts';
+import { waitFor } from '@parley/testing';
+import type { MessageConfig } from '../../../apps/message-service/src/config/message.config';
 import { hashAuthToken } from '../../../apps/message-service/src/crypto/token-hash';
+import { startMessageService, type MessageService, failureOf } from './harness';
 
 /*
  * Accounts, subaccounts and realtime sessions of message-service over real NATS and Postgres: a database and a
  * NATS subject prefix of this file's own; Access Tokens minted by the official twilio helper.
  */
 
-const NATS_URL = 'nats://127.0.0.1:4222';
 const { AccessToken } = twilio.jwt;
 const { ChatGrant } = AccessToken;
 
-async function failureOf(promise: Promise<unknown>): Promise<{ code: number; status: number; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ParleyError) return { code: err.code, status: err.status, message: err.message };
-    throw err;
-  }
-  throw new Error('expected the command to fail');
-}
-
 describe('message-service: accounts, subaccounts and sessions over NATS', () => {
-  let db: TestDatabase;
+  let ms: MessageService;
   let config: MessageConfig;
-  let app: INestApplication;
-  let client: NatsTransport;
   let pg: Client;
-  const accountEvents: { accountSid: string; reason: string }[] = [];
+  let accountEvents: MessageService['accountEvents'];
 
-  const caller = (accountSid = config.PARLEY_ACCOUNT_SID): Caller => ({
-    accountSid,
-    actor: { kind: 'system' },
-    requestId: randomBytes(4).toString('hex'),
-  });
-  const send = <S extends CommandSubject>(subject: S, payload: CommandRequest<S>) => client.request(subject, payload);
+  const caller = (accountSid?: string) => ms.system(accountSid);
+  const send: MessageService['send'] = (subject, payload) => ms.send(subject, payload);
   const createSubaccount = (friendlyName?: string, owner?: string) =>
     send('chat.v1.cmd.account.create', { caller: caller(owner), params: friendlyName === undefined ? {} : { FriendlyName: friendlyName } });
 
   beforeAll(async () => {
-    db = await createEmptyDatabase('accounts');
-    const { natsSubjectPrefix } = isolationPrefixes('accounts');
-    config = messageConfigSchema.parse({
-      LOG_LEVEL: 'error',
-      NATS_URL,
-      NATS_SUBJECT_PREFIX: natsSubjectPrefix,
-      DATABASE_URL: db.url,
-      DATABASE_POOL_SIZE: '5',
-      PARLEY_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
-      PARLEY_AUTH_TOKEN: randomBytes(16).toString('hex'),
-      PARLEY_SECRET_KEY: randomBytes(32).toString('hex'),
-    });
-    app = await NestFactory.create(AppModule.forRoot(config, 'accounts-spec'), { logger: false });
-    await app.init();
-    client = new NatsTransport({ servers: NATS_URL, subjectPrefix: natsSubjectPrefix, name: 'accounts-spec', logger: pino({ level: 'silent' }) });
-    await client.connect();
-    client.subscribeAccountEvents(({ accountSid, payload }) => {
-      accountEvents.push({ accountSid, reason: payload.reason });
-    });
-    await client.ping();
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
+    ms = await startMessageService('accounts', { empty: true });
+    ({ config, pg, accountEvents } = ms);
   });
 
-  afterAll(async () => {
-    await client?.drain();
-    await app?.close();
-    await pg?.end();
-    await db?.drop();
-  });
+  afterAll(() => ms?.stop());
 
   describe('bootstrap account', () => {
     it('keeps a sealed copy of its token beside the hash, and shows it to itself', async () => {

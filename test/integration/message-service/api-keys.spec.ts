@@ -1,78 +1,35 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
-import pino from 'pino';
-import { newSid, ParleyError, type Caller, type CommandRequest, type CommandSubject } from '@parley/contracts';
-import { NatsTransport } from '@parley/nats';
-import { createEmptyDatabase, isolationPrefixes, waitFor, type TestDatabase } from '@parley/testing';
-import { AppModule } from '../../../apps/message-service/src/app.module';
-import { type MessageConfig, messageConfigSchema } from '../../../apps/message-service/src/config/message.config';
+import { newSid, type Caller } from '@parley/contracts';
+import { waitFor } from '@parley/testing';
+import type { MessageConfig } from '../../../apps/message-service/src/config/message.config';
 import { SecretBox } from '../../../apps/message-service/src/crypto/secret-box';
+import { startMessageService, type MessageService, failureOf } from './harness';
 
 /* The API Key resource of message-service over real NATS and Postgres, in a database and NATS prefix of its own. */
 
-const NATS_URL = 'nats://127.0.0.1:4222';
 const RFC_2822 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000$/;
 
-async function failureOf(promise: Promise<unknown>): Promise<{ code: number; status: number; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ParleyError) return { code: err.code, status: err.status, message: err.message };
-    throw err;
-  }
-  throw new Error('expected the command to fail');
-}
-
 describe('message-service: API keys over NATS', () => {
-  let db: TestDatabase;
+  let ms: MessageService;
   let config: MessageConfig;
-  let app: INestApplication;
-  let client: NatsTransport;
   let pg: Client;
   let main: string;
-  const accountEvents: { accountSid: string; reason: string }[] = [];
+  let accountEvents: MessageService['accountEvents'];
 
-  const caller = (accountSid = main): Caller => ({ accountSid, actor: { kind: 'system' }, requestId: randomBytes(4).toString('hex') });
-  const send = <S extends CommandSubject>(subject: S, payload: CommandRequest<S>) => client.request(subject, payload);
+  const caller = (accountSid = main) => ms.system(accountSid);
+  const send: MessageService['send'] = (subject, payload) => ms.send(subject, payload);
   const createKey = (accountSid = main, friendlyName?: string, as = main) =>
     send('chat.v1.cmd.api-key.create', { caller: caller(as), params: { AccountSid: accountSid, ...(friendlyName !== undefined && { FriendlyName: friendlyName }) } });
   const login = (username: string, password: string) => send('chat.v1.cmd.account.authenticate', { username, password });
 
   beforeAll(async () => {
-    db = await createEmptyDatabase('apikeys');
-    const { natsSubjectPrefix } = isolationPrefixes('apikeys');
-    config = messageConfigSchema.parse({
-      LOG_LEVEL: 'error',
-      NATS_URL,
-      NATS_SUBJECT_PREFIX: natsSubjectPrefix,
-      DATABASE_URL: db.url,
-      DATABASE_POOL_SIZE: '5',
-      PARLEY_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
-      PARLEY_AUTH_TOKEN: randomBytes(16).toString('hex'),
-      PARLEY_SECRET_KEY: randomBytes(32).toString('hex'),
-    });
+    ms = await startMessageService('apikeys', { empty: true });
+    ({ config, pg, accountEvents } = ms);
     main = config.PARLEY_ACCOUNT_SID;
-    app = await NestFactory.create(AppModule.forRoot(config, 'api-keys-spec'), { logger: false });
-    await app.init();
-    client = new NatsTransport({ servers: NATS_URL, subjectPrefix: natsSubjectPrefix, name: 'api-keys-spec', logger: pino({ level: 'silent' }) });
-    await client.connect();
-    client.subscribeAccountEvents(({ accountSid, payload }) => {
-      accountEvents.push({ accountSid, reason: payload.reason });
-    });
-    await client.ping();
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
   });
 
-  afterAll(async () => {
-    await client?.drain();
-    await app?.close();
-    await pg?.end();
-    await db?.drop();
-  });
+  afterAll(() => ms?.stop());
 
   it('creates a key whose secret is shown once, stored sealed under the key sid, and authenticates', async () => {
     const key = await createKey(main, 'backend');

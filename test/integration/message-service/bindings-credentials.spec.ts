@@ -1,58 +1,25 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
-import pino from 'pino';
-import {
-  newSid,
-  ParleyError,
-  type BindingResource,
-  type Caller,
-  type CommandRequest,
-  type CommandSubject,
-  type CredentialResource,
-  type ServiceResource,
-} from '@parley/contracts';
-import { NatsTransport } from '@parley/nats';
-import { createTestDatabase, isolationPrefixes, type TestDatabase } from '@parley/testing';
-import { AppModule } from '../../../apps/message-service/src/app.module';
-import { type MessageConfig, messageConfigSchema } from '../../../apps/message-service/src/config/message.config';
+import { newSid, type BindingResource, type Caller, type CommandRequest, type CredentialResource, type ServiceResource } from '@parley/contracts';
+import type { MessageConfig } from '../../../apps/message-service/src/config/message.config';
 import { SecretBox } from '../../../apps/message-service/src/crypto/secret-box';
 import { hashAuthToken } from '../../../apps/message-service/src/crypto/token-hash';
+import { startMessageService, type MessageService, failureOf } from './harness';
 
 /*
  * Push Bindings (SDK registration commands and the REST reads/deletes) and Credentials of message-service over
  * real NATS and Postgres.
  */
 
-const NATS_URL = 'nats://127.0.0.1:4222';
-const silent = pino({ level: 'silent' });
-
-async function failureOf(promise: Promise<unknown>): Promise<{ code: number; status: number; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ParleyError) return { code: err.code, status: err.status, message: err.message };
-    throw err;
-  }
-  throw new Error('expected the command to fail');
-}
-
 describe('message-service: Bindings and Credentials over NATS', () => {
-  let db: TestDatabase;
+  let ms: MessageService;
   let config: MessageConfig;
-  let app: INestApplication;
-  let client: NatsTransport;
   let pg: Client;
 
-  const system = (accountSid = config.PARLEY_ACCOUNT_SID): Caller => ({
-    accountSid,
-    actor: { kind: 'system' },
-    requestId: randomBytes(4).toString('hex'),
-  });
-  const asUser = (serviceSid: string, identity: string): Caller => ({ ...system(), serviceSid, actor: { kind: 'user', identity } });
-  const send = <S extends CommandSubject>(subject: S, payload: CommandRequest<S>) => client.request(subject, payload);
+  const system = (accountSid?: string) => ms.system(accountSid);
+  const asUser = (serviceSid: string, identity: string) => ms.sdkUser(serviceSid, identity);
+  const send: MessageService['send'] = (subject, payload) => ms.send(subject, payload);
 
   const createService = (accountSid?: string) =>
     send('chat.v1.cmd.service.create', { caller: system(accountSid), params: { FriendlyName: 'push' } });
@@ -74,33 +41,11 @@ describe('message-service: Bindings and Credentials over NATS', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase('bindcred');
-    const { natsSubjectPrefix } = isolationPrefixes('bindcred');
-    config = messageConfigSchema.parse({
-      LOG_LEVEL: 'error',
-      NATS_URL,
-      NATS_SUBJECT_PREFIX: natsSubjectPrefix,
-      DATABASE_URL: db.url,
-      DATABASE_POOL_SIZE: '10',
-      PARLEY_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
-      PARLEY_AUTH_TOKEN: randomBytes(16).toString('hex'),
-      PARLEY_SECRET_KEY: randomBytes(32).toString('hex'),
-    });
-    app = await NestFactory.create(AppModule.forRoot(config, `test-${randomBytes(3).toString('hex')}`), { logger: false });
-    await app.init();
-    client = new NatsTransport({ servers: NATS_URL, subjectPrefix: natsSubjectPrefix, name: 'bindings-spec', logger: silent });
-    await client.connect();
-    await client.ping();
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
+    ms = await startMessageService('bindcred', { poolSize: 10 });
+    ({ config, pg } = ms);
   });
 
-  afterAll(async () => {
-    await client?.drain();
-    await app?.close();
-    await pg?.end();
-    await db?.drop();
-  });
+  afterAll(() => ms?.stop());
 
   describe('push registration (binding.register / binding.unregister)', () => {
     let service: ServiceResource;

@@ -1,51 +1,26 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
-import pino from 'pino';
-import {
-  ParleyError,
-  type Caller,
-  type ChannelResource,
-  type CommandRequest,
-  type CommandSubject,
-  type EventName,
-} from '@parley/contracts';
-import { NatsTransport } from '@parley/nats';
-import { createTestDatabase, isolationPrefixes, waitFor, type TestDatabase } from '@parley/testing';
-import { AppModule } from '../../../apps/message-service/src/app.module';
-import { type MessageConfig, messageConfigSchema } from '../../../apps/message-service/src/config/message.config';
+import { type Caller, type ChannelResource, type EventName } from '@parley/contracts';
+import { waitFor } from '@parley/testing';
+import type { MessageConfig } from '../../../apps/message-service/src/config/message.config';
+import { startMessageService, type MessageService, type CollectedEvent, failureCodeOf } from './harness';
 
 /*
  * Channels over NATS against the real Postgres and NATS: addressing by sid or unique name, unique names per
  * Service, the Type filter, keyset paging, events after commit, and deleting everything under a channel.
  */
 
-const NATS_URL = 'nats://127.0.0.1:4222';
-const silent = pino({ level: 'silent' });
 const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
-async function failureOf(promise: Promise<unknown>): Promise<{ code: number; status: number }> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ParleyError) return { code: err.code, status: err.status };
-    throw err;
-  }
-  throw new Error('expected the command to fail');
-}
-
 describe('message-service: Channels over NATS', () => {
-  let db: TestDatabase;
+  let ms: MessageService;
   let config: MessageConfig;
-  let app: INestApplication;
-  let client: NatsTransport;
   let pg: Client;
-  const events: { name: EventName; serviceSid: string; payload: unknown }[] = [];
+  let events: CollectedEvent[];
 
-  const system = (accountSid = config.PARLEY_ACCOUNT_SID): Caller => ({ accountSid, actor: { kind: 'system' }, requestId: randomBytes(4).toString('hex') });
-  const send = <S extends CommandSubject>(subject: S, payload: CommandRequest<S>) => client.request(subject, payload);
+  const system = (accountSid?: string) => ms.system(accountSid);
+  const send: MessageService['send'] = (subject, payload) => ms.send(subject, payload);
   const newService = async () => (await send('chat.v1.cmd.service.create', { caller: system(), params: { FriendlyName: 'channels' } })).sid;
   const create = (serviceSid: string, params: Record<string, string> = {}) =>
     send('chat.v1.cmd.channel.create', { caller: system(), params: { ServiceSid: serviceSid, ...params } });
@@ -60,36 +35,11 @@ describe('message-service: Channels over NATS', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase('chn');
-    const { natsSubjectPrefix } = isolationPrefixes('chn');
-    config = messageConfigSchema.parse({
-      LOG_LEVEL: 'error',
-      NATS_URL,
-      NATS_SUBJECT_PREFIX: natsSubjectPrefix,
-      DATABASE_URL: db.url,
-      DATABASE_POOL_SIZE: '10',
-      PARLEY_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
-      PARLEY_AUTH_TOKEN: randomBytes(16).toString('hex'),
-      PARLEY_SECRET_KEY: randomBytes(32).toString('hex'),
-    });
-    app = await NestFactory.create(AppModule.forRoot(config, `test-${randomBytes(3).toString('hex')}`), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    client = new NatsTransport({ servers: NATS_URL, subjectPrefix: natsSubjectPrefix, name: 'channels-spec', logger: silent });
-    await client.connect();
-    client.subscribeEvents(undefined, (event) => {
-      events.push({ name: event.name, serviceSid: event.serviceSid, payload: event.payload });
-    });
-    await client.ping();
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
+    ms = await startMessageService('chn', { poolSize: 10 });
+    ({ config, pg, events } = ms);
   });
 
-  afterAll(async () => {
-    await client?.drain();
-    await app?.close();
-    await pg?.end();
-    await db?.drop();
-  });
+  afterAll(() => ms?.stop());
 
   it("creates a channel with Twilio's defaults and publishes channel.added after the commit", async () => {
     const serviceSid = await newService();
@@ -136,11 +86,11 @@ describe('message-service: Channels over NATS', () => {
     const channel = await create(serviceSid, { UniqueName: 'lobby' });
     expect(await fetchChannel(serviceSid, 'lobby')).toEqual(channel);
     expect(await fetchChannel(serviceSid, channel.sid)).toEqual(channel);
-    expect(await failureOf(create(serviceSid, { UniqueName: 'lobby' }))).toEqual({ code: 50307, status: 409 });
+    expect(await failureCodeOf(create(serviceSid, { UniqueName: 'lobby' }))).toEqual({ code: 50307, status: 409 });
     await expect(create(otherService, { UniqueName: 'lobby' })).resolves.toMatchObject({ unique_name: 'lobby' });
-    expect(await failureOf(create(serviceSid, { UniqueName: `CH${'a'.repeat(32)}` }))).toEqual({ code: 20001, status: 400 });
-    expect(await failureOf(fetchChannel(otherService, channel.sid))).toEqual({ code: 20404, status: 404 });
-    expect(await failureOf(fetchChannel(serviceSid, 'nope'))).toEqual({ code: 20404, status: 404 });
+    expect(await failureCodeOf(create(serviceSid, { UniqueName: `CH${'a'.repeat(32)}` }))).toEqual({ code: 20001, status: 400 });
+    expect(await failureCodeOf(fetchChannel(otherService, channel.sid))).toEqual({ code: 20404, status: 404 });
+    expect(await failureCodeOf(fetchChannel(serviceSid, 'nope'))).toEqual({ code: 20404, status: 404 });
   });
 
   it('updates the given fields, renames and clears unique names, and publishes channel.updated', async () => {
@@ -151,8 +101,8 @@ describe('message-service: Channels over NATS', () => {
       send('chat.v1.cmd.channel.update', { caller: system(), params: { ServiceSid: serviceSid, Sid: channel.sid, ...params } });
     const renamed = await update({ UniqueName: 'second', Attributes: '{"y":2}' });
     expect(renamed).toMatchObject({ unique_name: 'second', friendly_name: 'one', attributes: '{"y":2}' });
-    expect(await failureOf(update({ UniqueName: 'taken' }))).toEqual({ code: 50307, status: 409 });
-    expect(await failureOf(update({ Attributes: '[1,2]' }))).toEqual({ code: 20001, status: 400 });
+    expect(await failureCodeOf(update({ UniqueName: 'taken' }))).toEqual({ code: 50307, status: 409 });
+    expect(await failureCodeOf(update({ Attributes: '[1,2]' }))).toEqual({ code: 20001, status: 400 });
     const cleared = await send('chat.v1.cmd.channel.update', { caller: system(), params: { ServiceSid: serviceSid, Sid: 'second', UniqueName: '' } });
     expect(cleared.unique_name).toBeNull();
     const event = await waitFor(() => events.find((e) => e.name === 'channel.updated' && (e.payload as ChannelResource).unique_name === 'second'));
@@ -183,7 +133,7 @@ describe('message-service: Channels over NATS', () => {
     expect(byDefault.pages).toBe(3);
     expect((await all({ Type: 'private' })).sids).toEqual(privates.map((c) => c.sid).sort());
     expect((await all({ Type: ['public', 'private'] })).sids).toEqual([...publics, ...privates].map((c) => c.sid).sort());
-    expect(await failureOf(send('chat.v1.cmd.channel.list', { caller: system(), params: { ServiceSid: serviceSid, Type: 'secret' } }))).toEqual({
+    expect(await failureCodeOf(send('chat.v1.cmd.channel.list', { caller: system(), params: { ServiceSid: serviceSid, Type: 'secret' } }))).toEqual({
       code: 20001,
       status: 400,
     });
@@ -218,8 +168,8 @@ describe('message-service: Channels over NATS', () => {
     for (const table of ['members', 'messages', 'invites', 'channel_webhooks']) expect({ table, n: await count(table, channel.sid) }).toEqual({ table, n: 0 });
     const removed = await eventOf('channel.removed', channel.sid);
     expect(removed.payload).toMatchObject({ sid: channel.sid, unique_name: 'doomed', members_count: 1 });
-    expect(await failureOf(fetchChannel(serviceSid, channel.sid))).toEqual({ code: 20404, status: 404 });
-    expect(await failureOf(send('chat.v1.cmd.channel.delete', { caller: system(), params: { ServiceSid: serviceSid, Sid: channel.sid } }))).toEqual({
+    expect(await failureCodeOf(fetchChannel(serviceSid, channel.sid))).toEqual({ code: 20404, status: 404 });
+    expect(await failureCodeOf(send('chat.v1.cmd.channel.delete', { caller: system(), params: { ServiceSid: serviceSid, Sid: channel.sid } }))).toEqual({
       code: 20404,
       status: 404,
     });
@@ -229,9 +179,9 @@ describe('message-service: Channels over NATS', () => {
     const serviceSid = await newService();
     const channel = await create(serviceSid);
     const stranger = `AC${randomBytes(16).toString('hex')}`;
-    expect(await failureOf(fetchChannel(serviceSid, channel.sid, system(stranger)))).toEqual({ code: 20404, status: 404 });
+    expect(await failureCodeOf(fetchChannel(serviceSid, channel.sid, system(stranger)))).toEqual({ code: 20404, status: 404 });
     const sdk: Caller = { accountSid: config.PARLEY_ACCOUNT_SID, serviceSid: await newService(), actor: { kind: 'user', identity: 'x' }, requestId: 'r' };
-    expect(await failureOf(fetchChannel(serviceSid, channel.sid, sdk))).toEqual({ code: 50107, status: 403 });
+    expect(await failureCodeOf(fetchChannel(serviceSid, channel.sid, sdk))).toEqual({ code: 50107, status: 403 });
   });
 
   describe('channel webhooks', () => {
@@ -281,7 +231,7 @@ describe('message-service: Channels over NATS', () => {
       ['more than 5 triggers', { Type: 'trigger', 'Configuration.Url': 'https://e.com/t', 'Configuration.Triggers': ['1', '2', '3', '4', '5', '6'] }],
     ])('refuses %s with 400 20001', async (_, params) => {
       const { createHook } = await hooks();
-      expect(await failureOf(createHook(params))).toEqual({ code: 20001, status: 400 });
+      expect(await failureCodeOf(createHook(params))).toEqual({ code: 20001, status: 400 });
     });
 
     it('updates the given configuration keys, pages by 5 at most, and deletes', async () => {
@@ -305,7 +255,7 @@ describe('message-service: Channels over NATS', () => {
       expect([...page.items, ...rest.items].map((w) => w.sid).sort()).toEqual(created.map((w) => w.sid).sort());
       await send('chat.v1.cmd.channel-webhook.delete', { caller: system(), params: { ServiceSid: serviceSid, ChannelSid: channel.sid, Sid: first.sid } });
       expect(
-        await failureOf(send('chat.v1.cmd.channel-webhook.fetch', { caller: system(), params: { ServiceSid: serviceSid, ChannelSid: channel.sid, Sid: first.sid } })),
+        await failureCodeOf(send('chat.v1.cmd.channel-webhook.fetch', { caller: system(), params: { ServiceSid: serviceSid, ChannelSid: channel.sid, Sid: first.sid } })),
       ).toEqual({ code: 20404, status: 404 });
     });
   });

@@ -1,57 +1,26 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
-import pino from 'pino';
-import {
-  ParleyError,
-  type Caller,
-  type CommandRequest,
-  type CommandSubject,
-  type EventName,
-  type InviteResource,
-} from '@parley/contracts';
-import { NatsTransport } from '@parley/nats';
-import { createTestDatabase, isolationPrefixes, waitFor, type TestDatabase } from '@parley/testing';
-import { AppModule } from '../../../apps/message-service/src/app.module';
-import { type MessageConfig, messageConfigSchema } from '../../../apps/message-service/src/config/message.config';
+import type { InviteResource } from '@parley/contracts';
+import { waitFor } from '@parley/testing';
+import type { MessageConfig } from '../../../apps/message-service/src/config/message.config';
+import { startMessageService, type MessageService, type CollectedEvent, failureCodeOf } from './harness';
 
 /*
  * Invites and a User's Channels over NATS against the real Postgres and NATS, with the SDK's decline and
  * channel list at connect.
  */
 
-const NATS_URL = 'nats://127.0.0.1:4222';
-const silent = pino({ level: 'silent' });
 const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
-async function failureOf(promise: Promise<unknown>): Promise<{ code: number; status: number }> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ParleyError) return { code: err.code, status: err.status };
-    throw err;
-  }
-  throw new Error('expected the command to fail');
-}
-
 describe('message-service: Invites and UserChannels over NATS', () => {
-  let db: TestDatabase;
+  let ms: MessageService;
   let config: MessageConfig;
-  let app: INestApplication;
-  let client: NatsTransport;
   let pg: Client;
-  const events: { name: EventName; serviceSid: string; payload: unknown }[] = [];
+  let events: CollectedEvent[];
 
-  const system = (): Caller => ({ accountSid: config.PARLEY_ACCOUNT_SID, actor: { kind: 'system' }, requestId: randomBytes(4).toString('hex') });
-  const sdkUser = (serviceSid: string, identity: string): Caller => ({
-    accountSid: config.PARLEY_ACCOUNT_SID,
-    serviceSid,
-    actor: { kind: 'user', identity },
-    requestId: randomBytes(4).toString('hex'),
-  });
-  const send = <S extends CommandSubject>(subject: S, payload: CommandRequest<S>) => client.request(subject, payload);
+  const system = () => ms.system();
+  const sdkUser = (serviceSid: string, identity: string) => ms.sdkUser(serviceSid, identity);
+  const send: MessageService['send'] = (subject, payload) => ms.send(subject, payload);
   const newService = () => send('chat.v1.cmd.service.create', { caller: system(), params: { FriendlyName: 'invites' } });
   const newChannel = (serviceSid: string, params: Record<string, string> = {}) =>
     send('chat.v1.cmd.channel.create', { caller: system(), params: { ServiceSid: serviceSid, ...params } });
@@ -61,36 +30,11 @@ describe('message-service: Invites and UserChannels over NATS', () => {
     send('chat.v1.cmd.member.create', { caller: system(), params: { ServiceSid: serviceSid, ChannelSid: channel, Identity: identity } });
 
   beforeAll(async () => {
-    db = await createTestDatabase('inv');
-    const { natsSubjectPrefix } = isolationPrefixes('inv');
-    config = messageConfigSchema.parse({
-      LOG_LEVEL: 'error',
-      NATS_URL,
-      NATS_SUBJECT_PREFIX: natsSubjectPrefix,
-      DATABASE_URL: db.url,
-      DATABASE_POOL_SIZE: '10',
-      PARLEY_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
-      PARLEY_AUTH_TOKEN: randomBytes(16).toString('hex'),
-      PARLEY_SECRET_KEY: randomBytes(32).toString('hex'),
-    });
-    app = await NestFactory.create(AppModule.forRoot(config, `test-${randomBytes(3).toString('hex')}`), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    client = new NatsTransport({ servers: NATS_URL, subjectPrefix: natsSubjectPrefix, name: 'invites-spec', logger: silent });
-    await client.connect();
-    client.subscribeEvents(undefined, (event) => {
-      events.push({ name: event.name, serviceSid: event.serviceSid, payload: event.payload });
-    });
-    await client.ping();
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
+    ms = await startMessageService('inv', { poolSize: 10 });
+    ({ config, pg, events } = ms);
   });
 
-  afterAll(async () => {
-    await client?.drain();
-    await app?.close();
-    await pg?.end();
-    await db?.drop();
-  });
+  afterAll(() => ms?.stop());
 
   describe('invites', () => {
     it('invites an identity with the default channel role, creating its user, and publishes invite.added', async () => {
@@ -121,10 +65,10 @@ describe('message-service: Invites and UserChannels over NATS', () => {
       const service = await newService();
       const channel = await newChannel(service.sid);
       await invite(service.sid, channel.sid, 'jay');
-      expect(await failureOf(invite(service.sid, channel.sid, 'jay'))).toEqual({ code: 50212, status: 409 });
+      expect(await failureCodeOf(invite(service.sid, channel.sid, 'jay'))).toEqual({ code: 50212, status: 409 });
       await addMember(service.sid, channel.sid, 'kim');
-      expect(await failureOf(invite(service.sid, channel.sid, 'kim'))).toEqual({ code: 50404, status: 409 });
-      expect(await failureOf(invite(service.sid, channel.sid, 'lee', { RoleSid: service.default_service_role_sid ?? '' }))).toEqual({
+      expect(await failureCodeOf(invite(service.sid, channel.sid, 'kim'))).toEqual({ code: 50404, status: 409 });
+      expect(await failureCodeOf(invite(service.sid, channel.sid, 'lee', { RoleSid: service.default_service_role_sid ?? '' }))).toEqual({
         code: 50101,
         status: 400,
       });
@@ -136,7 +80,7 @@ describe('message-service: Invites and UserChannels over NATS', () => {
       const pending = await invite(service.sid, channel.sid, 'max');
       await addMember(service.sid, channel.sid, 'max');
       expect(
-        await failureOf(send('chat.v1.cmd.invite.fetch', { caller: system(), params: { ServiceSid: service.sid, ChannelSid: channel.sid, Sid: pending.sid } })),
+        await failureCodeOf(send('chat.v1.cmd.invite.fetch', { caller: system(), params: { ServiceSid: service.sid, ChannelSid: channel.sid, Sid: pending.sid } })),
       ).toEqual({ code: 20404, status: 404 });
       await waitFor(() => events.some((e) => e.name === 'invite.removed' && (e.payload as InviteResource).sid === pending.sid));
     });
@@ -155,7 +99,7 @@ describe('message-service: Invites and UserChannels over NATS', () => {
       await send('chat.v1.cmd.invite.delete', { caller: system(), params: { ServiceSid: service.sid, ChannelSid: channel.sid, Sid: target.sid } });
       expect((await list()).items).toHaveLength(2);
       expect(
-        await failureOf(send('chat.v1.cmd.invite.delete', { caller: system(), params: { ServiceSid: service.sid, ChannelSid: channel.sid, Sid: target.sid } })),
+        await failureCodeOf(send('chat.v1.cmd.invite.delete', { caller: system(), params: { ServiceSid: service.sid, ChannelSid: channel.sid, Sid: target.sid } })),
       ).toEqual({ code: 20404, status: 404 });
     });
 
@@ -165,7 +109,7 @@ describe('message-service: Invites and UserChannels over NATS', () => {
       const pending = await invite(service.sid, channel.sid, 'olga');
       await send('chat.v1.cmd.invite.decline', { caller: sdkUser(service.sid, 'olga'), params: { channel: channel.sid } });
       await waitFor(() => events.some((e) => e.name === 'invite.removed' && (e.payload as InviteResource).sid === pending.sid));
-      expect(await failureOf(send('chat.v1.cmd.invite.decline', { caller: sdkUser(service.sid, 'olga'), params: { channel: channel.sid } }))).toEqual({
+      expect(await failureCodeOf(send('chat.v1.cmd.invite.decline', { caller: sdkUser(service.sid, 'olga'), params: { channel: channel.sid } }))).toEqual({
         code: 50601,
         status: 404,
       });
@@ -177,7 +121,7 @@ describe('message-service: Invites and UserChannels over NATS', () => {
       const pending = await invite(service.sid, channel.sid, 'olga');
       await send('chat.v1.cmd.invite.decline', { caller: sdkUser(service.sid, 'olga'), params: { channel: channel.sid } });
       await waitFor(() => events.some((e) => e.name === 'invite.removed' && (e.payload as InviteResource).sid === pending.sid));
-      expect(await failureOf(send('chat.v1.cmd.invite.decline', { caller: sdkUser(service.sid, 'olga'), params: { channel: channel.sid } }))).toEqual({
+      expect(await failureCodeOf(send('chat.v1.cmd.invite.decline', { caller: sdkUser(service.sid, 'olga'), params: { channel: channel.sid } }))).toEqual({
         code: 20404,
         status: 404,
       });
@@ -235,7 +179,7 @@ describe('message-service: Invites and UserChannels over NATS', () => {
         unread_messages_count: null,
       });
       expect(
-        await failureOf(send('chat.v1.cmd.user-channel.list', { caller: system(), params: { ServiceSid: service.sid, UserSid: 'pat', PageSize: 51 } })),
+        await failureCodeOf(send('chat.v1.cmd.user-channel.list', { caller: system(), params: { ServiceSid: service.sid, UserSid: 'pat', PageSize: 51 } })),
       ).toEqual({ code: 20001, status: 400 });
     });
 
@@ -251,8 +195,8 @@ describe('message-service: Invites and UserChannels over NATS', () => {
       expect(byKeys).toEqual(await fetchEntry(userSid, channel.sid));
       expect(byKeys).toMatchObject({ member_sid: member.sid, status: 'joined', notification_level: 'default' });
       const elsewhere = await newChannel(service.sid);
-      expect(await failureOf(fetchEntry('quinn', elsewhere.sid))).toEqual({ code: 20404, status: 404 });
-      expect(await failureOf(fetchEntry('nobody', channel.sid))).toEqual({ code: 20404, status: 404 });
+      expect(await failureCodeOf(fetchEntry('quinn', elsewhere.sid))).toEqual({ code: 20404, status: 404 });
+      expect(await failureCodeOf(fetchEntry('nobody', channel.sid))).toEqual({ code: 20404, status: 404 });
     });
 
     it('deleting one removes the membership with both counters, or declines the invite', async () => {
@@ -271,7 +215,7 @@ describe('message-service: Invites and UserChannels over NATS', () => {
         [channel.sid, service.sid, invitedTo.sid],
       );
       expect(rows).toEqual([{ members: 0, joined: 0, invites: 0 }]);
-      expect(await failureOf(remove(channel.sid))).toEqual({ code: 20404, status: 404 });
+      expect(await failureCodeOf(remove(channel.sid))).toEqual({ code: 20404, status: 404 });
     });
 
     it('names the channels of an identity for socket rooms at connect', async () => {

@@ -1,57 +1,27 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
-import pino from 'pino';
-import {
-  ParleyError,
-  type Caller,
-  type CommandRequest,
-  type CommandSubject,
-  type EventName,
-  type MemberResource,
-} from '@parley/contracts';
-import { NatsTransport } from '@parley/nats';
-import { createTestDatabase, isolationPrefixes, waitFor, type TestDatabase } from '@parley/testing';
-import { AppModule } from '../../../apps/message-service/src/app.module';
-import { type MessageConfig, messageConfigSchema } from '../../../apps/message-service/src/config/message.config';
+import { ParleyError, type MemberResource } from '@parley/contracts';
+import { waitFor } from '@parley/testing';
+import type { MessageConfig } from '../../../apps/message-service/src/config/message.config';
+import { startMessageService, type MessageService, type CollectedEvent, failureCodeOf } from './harness';
 
 /*
  * Members over NATS against the real Postgres and NATS: users created on demand, both counters in the same
  * transaction, the Service limits under concurrent adds, and the SDK's join / leave / consumption commands.
  */
 
-const NATS_URL = 'nats://127.0.0.1:4222';
-const silent = pino({ level: 'silent' });
 const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
-async function failureOf(promise: Promise<unknown>): Promise<{ code: number; status: number }> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ParleyError) return { code: err.code, status: err.status };
-    throw err;
-  }
-  throw new Error('expected the command to fail');
-}
-
 describe('message-service: Members over NATS', () => {
-  let db: TestDatabase;
+  let ms: MessageService;
   let config: MessageConfig;
-  let app: INestApplication;
-  let client: NatsTransport;
   let pg: Client;
-  const events: { name: EventName; serviceSid: string; payload: unknown }[] = [];
+  let events: CollectedEvent[];
 
-  const system = (): Caller => ({ accountSid: config.PARLEY_ACCOUNT_SID, actor: { kind: 'system' }, requestId: randomBytes(4).toString('hex') });
-  const sdkUser = (serviceSid: string, identity: string): Caller => ({
-    accountSid: config.PARLEY_ACCOUNT_SID,
-    serviceSid,
-    actor: { kind: 'user', identity },
-    requestId: randomBytes(4).toString('hex'),
-  });
-  const send = <S extends CommandSubject>(subject: S, payload: CommandRequest<S>) => client.request(subject, payload);
+  const system = () => ms.system();
+  const sdkUser = (serviceSid: string, identity: string) => ms.sdkUser(serviceSid, identity);
+  const send: MessageService['send'] = (subject, payload) => ms.send(subject, payload);
 
   async function newService(): Promise<{ sid: string; channelRole: string; creatorRole: string; serviceRole: string }> {
     const service = await send('chat.v1.cmd.service.create', { caller: system(), params: { FriendlyName: 'members' } });
@@ -96,36 +66,11 @@ describe('message-service: Members over NATS', () => {
     });
 
   beforeAll(async () => {
-    db = await createTestDatabase('mbr');
-    const { natsSubjectPrefix } = isolationPrefixes('mbr');
-    config = messageConfigSchema.parse({
-      LOG_LEVEL: 'error',
-      NATS_URL,
-      NATS_SUBJECT_PREFIX: natsSubjectPrefix,
-      DATABASE_URL: db.url,
-      DATABASE_POOL_SIZE: '20',
-      PARLEY_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
-      PARLEY_AUTH_TOKEN: randomBytes(16).toString('hex'),
-      PARLEY_SECRET_KEY: randomBytes(32).toString('hex'),
-    });
-    app = await NestFactory.create(AppModule.forRoot(config, `test-${randomBytes(3).toString('hex')}`), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    client = new NatsTransport({ servers: NATS_URL, subjectPrefix: natsSubjectPrefix, name: 'members-spec', logger: silent });
-    await client.connect();
-    client.subscribeEvents(undefined, (event) => {
-      events.push({ name: event.name, serviceSid: event.serviceSid, payload: event.payload });
-    });
-    await client.ping();
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
+    ms = await startMessageService('mbr', { poolSize: 20 });
+    ({ config, pg, events } = ms);
   });
 
-  afterAll(async () => {
-    await client?.drain();
-    await app?.close();
-    await pg?.end();
-    await db?.drop();
-  });
+  afterAll(() => ms?.stop());
 
   it('adds a member, creating its user with the default service role, and counts it on both sides', async () => {
     const service = await newService();
@@ -172,7 +117,7 @@ describe('message-service: Members over NATS', () => {
     expect(await counters(channel.sid)).toBe(0);
     expect(await joined(service.sid, 'bob')).toBe(0);
     expect(
-      await failureOf(send('chat.v1.cmd.member.fetch', { caller: system(), params: { ServiceSid: service.sid, ChannelSid: channel.sid, Sid: member.sid } })),
+      await failureCodeOf(send('chat.v1.cmd.member.fetch', { caller: system(), params: { ServiceSid: service.sid, ChannelSid: channel.sid, Sid: member.sid } })),
     ).toEqual({ code: 20404, status: 404 });
   });
 
@@ -182,7 +127,7 @@ describe('message-service: Members over NATS', () => {
   ])('refuses %s as member role', async (_, extra, expected) => {
     const service = await newService();
     const channel = await newChannel(service.sid);
-    expect(await failureOf(addMember(service.sid, channel.sid, 'carol', extra(service)))).toEqual(expected);
+    expect(await failureCodeOf(addMember(service.sid, channel.sid, 'carol', extra(service)))).toEqual(expected);
     expect(await memberRows(channel.sid)).toBe(0);
     expect(await joined(service.sid, 'carol')).toBeNull();
   });
@@ -191,8 +136,8 @@ describe('message-service: Members over NATS', () => {
     const service = await newService();
     const channel = await newChannel(service.sid);
     await addMember(service.sid, channel.sid, 'dave');
-    expect(await failureOf(addMember(service.sid, channel.sid, 'dave'))).toEqual({ code: 50404, status: 409 });
-    expect(await failureOf(addMember(service.sid, channel.sid, `US${'a'.repeat(32)}`))).toEqual({ code: 50206, status: 400 });
+    expect(await failureCodeOf(addMember(service.sid, channel.sid, 'dave'))).toEqual({ code: 50404, status: 409 });
+    expect(await failureCodeOf(addMember(service.sid, channel.sid, `US${'a'.repeat(32)}`))).toEqual({ code: 50206, status: 400 });
     expect(await counters(channel.sid)).toBe(1);
   });
 
@@ -271,7 +216,7 @@ describe('message-service: Members over NATS', () => {
       expect(await counters(channel.sid)).toBe(2);
       await send('chat.v1.cmd.channel.leave', { caller: sdkUser(service.sid, 'guest'), params: { channel: channel.sid } });
       expect(await counters(channel.sid)).toBe(1);
-      expect(await failureOf(send('chat.v1.cmd.channel.leave', { caller: sdkUser(service.sid, 'guest'), params: { channel: channel.sid } }))).toEqual({
+      expect(await failureCodeOf(send('chat.v1.cmd.channel.leave', { caller: sdkUser(service.sid, 'guest'), params: { channel: channel.sid } }))).toEqual({
         code: 50400,
         status: 403,
       });
@@ -284,14 +229,14 @@ describe('message-service: Members over NATS', () => {
       const service = await newService();
       const channel = await newChannel(service.sid, { Type: 'private' });
       await createUser(service.sid, 'outsider');
-      expect(await failureOf(send('chat.v1.cmd.channel.join', { caller: sdkUser(service.sid, 'outsider'), params: { channel: channel.sid } }))).toEqual({
+      expect(await failureCodeOf(send('chat.v1.cmd.channel.join', { caller: sdkUser(service.sid, 'outsider'), params: { channel: channel.sid } }))).toEqual({
         code: 20404,
         status: 404,
       });
       expect(await memberRows(channel.sid)).toBe(0);
       // A REST join on behalf of an identity without an invite is refused as before.
       expect(
-        await failureOf(send('chat.v1.cmd.channel.join', { caller: system(), params: { serviceSid: service.sid, identity: 'outsider', channel: channel.sid } })),
+        await failureCodeOf(send('chat.v1.cmd.channel.join', { caller: system(), params: { serviceSid: service.sid, identity: 'outsider', channel: channel.sid } })),
       ).toEqual({ code: 50107, status: 403 });
       await send('chat.v1.cmd.invite.create', {
         caller: system(),
@@ -308,12 +253,12 @@ describe('message-service: Members over NATS', () => {
       const other = await newService();
       const channel = await newChannel(service.sid);
       expect(
-        await failureOf(send('chat.v1.cmd.channel.join', { caller: sdkUser(service.sid, 'me'), params: { channel: channel.sid, identity: 'someone-else' } })),
+        await failureCodeOf(send('chat.v1.cmd.channel.join', { caller: sdkUser(service.sid, 'me'), params: { channel: channel.sid, identity: 'someone-else' } })),
       ).toEqual({ code: 50107, status: 403 });
       expect(
-        await failureOf(send('chat.v1.cmd.channel.join', { caller: sdkUser(other.sid, 'me'), params: { serviceSid: service.sid, channel: channel.sid } })),
+        await failureCodeOf(send('chat.v1.cmd.channel.join', { caller: sdkUser(other.sid, 'me'), params: { serviceSid: service.sid, channel: channel.sid } })),
       ).toEqual({ code: 50107, status: 403 });
-      expect(await failureOf(send('chat.v1.cmd.channel.join', { caller: system(), params: { serviceSid: service.sid, channel: channel.sid } }))).toEqual({
+      expect(await failureCodeOf(send('chat.v1.cmd.channel.join', { caller: system(), params: { serviceSid: service.sid, channel: channel.sid } }))).toEqual({
         code: 20001,
         status: 400,
       });
@@ -345,7 +290,7 @@ describe('message-service: Members over NATS', () => {
       expect(await consume(1, true)).toMatchObject({ member: { last_consumed_message_index: 2 }, unread_messages_count: 0 });
       expect(await consume(1)).toMatchObject({ member: { last_consumed_message_index: 1 }, unread_messages_count: 1 });
       expect(await consume(null)).toMatchObject({ member: { last_consumed_message_index: null }, unread_messages_count: null });
-      expect(await failureOf(send('chat.v1.cmd.member.consume', { caller: sdkUser(service.sid, 'stranger'), params: { channel: channel.sid, index: 1 } }))).toEqual(
+      expect(await failureCodeOf(send('chat.v1.cmd.member.consume', { caller: sdkUser(service.sid, 'stranger'), params: { channel: channel.sid, index: 1 } }))).toEqual(
         { code: 50400, status: 403 },
       );
     });

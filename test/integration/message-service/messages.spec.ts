@@ -1,22 +1,11 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
-import pino from 'pino';
-import {
-  newSid,
-  ParleyError,
-  type Caller,
-  type CommandRequest,
-  type CommandSubject,
-  type MessageResource,
-} from '@parley/contracts';
-import { NatsTransport } from '@parley/nats';
-import { createTestDatabase, isolationPrefixes, waitFor, type TestDatabase } from '@parley/testing';
-import { AppModule } from '../../../apps/message-service/src/app.module';
-import { type MessageConfig, messageConfigSchema } from '../../../apps/message-service/src/config/message.config';
+import { newSid, type MessageResource } from '@parley/contracts';
+import { waitFor } from '@parley/testing';
+import type { MessageConfig } from '../../../apps/message-service/src/config/message.config';
 import { hashAuthToken } from '../../../apps/message-service/src/crypto/token-hash';
+import { startMessageService, type MessageService, type CollectedEvent, failureCodeOf } from './harness';
 
 /*
  * message-service in-process against the machine's real Postgres and NATS (a database cloned from the migrated
@@ -24,19 +13,7 @@ import { hashAuthToken } from '../../../apps/message-service/src/crypto/token-ha
  * as rows: the Channels resource is not what is tested here.
  */
 
-const NATS_URL = 'nats://127.0.0.1:4222';
-const silent = pino({ level: 'silent' });
 const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
-
-async function failureOf(promise: Promise<unknown>): Promise<{ code: number; status: number }> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ParleyError) return { code: err.code, status: err.status };
-    throw err;
-  }
-  throw new Error('expected the command to fail');
-}
 
 interface ChannelRow {
   messages_count: number;
@@ -50,26 +27,14 @@ interface ChannelRow {
 jest.setTimeout(60_000);
 
 describe('message-service: Messages over NATS', () => {
-  let db: TestDatabase;
+  let ms: MessageService;
   let config: MessageConfig;
-  let app: INestApplication;
-  let client: NatsTransport;
   let pg: Client;
   let serviceSid: string;
-  const events: { name: string; serviceSid: string; payload: MessageResource }[] = [];
 
-  const system = (accountSid = config.PARLEY_ACCOUNT_SID): Caller => ({
-    accountSid,
-    actor: { kind: 'system' },
-    requestId: randomBytes(4).toString('hex'),
-  });
-  const sdkUser = (identity: string, service = serviceSid): Caller => ({
-    accountSid: config.PARLEY_ACCOUNT_SID,
-    serviceSid: service,
-    actor: { kind: 'user', identity },
-    requestId: randomBytes(4).toString('hex'),
-  });
-  const send = <S extends CommandSubject>(subject: S, payload: CommandRequest<S>) => client.request(subject, payload);
+  const system = (accountSid?: string) => ms.system(accountSid);
+  const sdkUser = (identity: string, service = serviceSid) => ms.sdkUser(service, identity);
+  const send: MessageService['send'] = (subject, payload) => ms.send(subject, payload);
   const create = (channel: string, params: Record<string, string> = { Body: 'hello' }, caller = system()) =>
     send('chat.v1.cmd.message.create', { caller, params: { ServiceSid: serviceSid, ChannelSid: channel, ...params } });
 
@@ -102,50 +67,23 @@ describe('message-service: Messages over NATS', () => {
     return rows[0]?.n ?? -1;
   }
 
-  const eventsFor = (name: string, sid: string) => events.filter((e) => e.name === name && e.payload.sid === sid);
+  const eventsFor = (name: string, sid: string) =>
+    ms.events.filter((e) => e.name === name && (e.payload as MessageResource).sid === sid) as (CollectedEvent & { payload: MessageResource })[];
 
   /** message-service's own count of send batches and of the sends they wrote (its /metrics). */
   async function batchMetrics(): Promise<{ batches: number; sends: number }> {
-    const { port } = app.getHttpServer().address() as { port: number };
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const text = await (await fetch(`${ms.url}/metrics`)).text();
     const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
     return { batches: value('parley_message_send_batch_size_count'), sends: value('parley_message_send_batch_size_sum') };
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase('msg');
-    const { natsSubjectPrefix } = isolationPrefixes('msg');
-    config = messageConfigSchema.parse({
-      LOG_LEVEL: 'error',
-      NATS_URL,
-      NATS_SUBJECT_PREFIX: natsSubjectPrefix,
-      DATABASE_URL: db.url,
-      DATABASE_POOL_SIZE: '20',
-      PARLEY_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
-      PARLEY_AUTH_TOKEN: randomBytes(16).toString('hex'),
-      PARLEY_SECRET_KEY: randomBytes(32).toString('hex'),
-    });
-    app = await NestFactory.create(AppModule.forRoot(config, `test-${randomBytes(3).toString('hex')}`), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    client = new NatsTransport({ servers: NATS_URL, subjectPrefix: natsSubjectPrefix, name: 'messages-spec', logger: silent });
-    await client.connect();
-    client.subscribeEvents(undefined, (event) => {
-      if (event.name.startsWith('message.')) {
-        events.push({ name: event.name, serviceSid: event.serviceSid, payload: event.payload as MessageResource });
-      }
-    });
-    await client.ping();
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
+    ms = await startMessageService('msg', { poolSize: 20 });
+    ({ config, pg } = ms);
     serviceSid = (await send('chat.v1.cmd.service.create', { caller: system(), params: { FriendlyName: 'messages' } })).sid;
   });
 
-  afterAll(async () => {
-    await client?.drain();
-    await app?.close();
-    await pg?.end();
-    await db?.drop();
-  });
+  afterAll(() => ms?.stop());
 
   describe('create', () => {
     it("stores a message with Twilio's fields, indexes it from 0 and keeps the channel's counters", async () => {
@@ -221,7 +159,7 @@ describe('message-service: Messages over NATS', () => {
       ['an unknown channel', async () => newSid('CH'), { code: 20404, status: 404 }],
       ['an unknown unique name', async () => 'no-such-room', { code: 20404, status: 404 }],
     ])('answers 404 for %s and writes nothing', async (_, channelOf, expected) => {
-      expect(await failureOf(create(await channelOf()))).toEqual(expected);
+      expect(await failureCodeOf(create(await channelOf()))).toEqual(expected);
     });
 
     it('answers 404 for an unknown service, and for a channel of another service or account', async () => {
@@ -230,11 +168,11 @@ describe('message-service: Messages over NATS', () => {
         caller: system(),
         params: { ServiceSid: newSid('IS'), ChannelSid: channel, Body: 'x' },
       });
-      expect(await failureOf(unknownService)).toEqual({ code: 20404, status: 404 });
+      expect(await failureCodeOf(unknownService)).toEqual({ code: 20404, status: 404 });
 
       const otherService = (await send('chat.v1.cmd.service.create', { caller: system(), params: { FriendlyName: 'other' } })).sid;
       const elsewhere = await insertChannel({ service: otherService });
-      expect(await failureOf(create(elsewhere))).toEqual({ code: 20404, status: 404 });
+      expect(await failureCodeOf(create(elsewhere))).toEqual({ code: 20404, status: 404 });
 
       const otherAccount = `AC${randomBytes(16).toString('hex')}`;
       await pg.query(
@@ -247,12 +185,12 @@ describe('message-service: Messages over NATS', () => {
         params: { ServiceSid: serviceSid, ChannelSid: channel, Body: 'mine' },
       });
       expect(
-        await failureOf(
+        await failureCodeOf(
           send('chat.v1.cmd.message.fetch', { caller: system(otherAccount), params: { ServiceSid: serviceSid, ChannelSid: channel, Sid: foreign.sid } }),
         ),
       ).toEqual({ code: 20404, status: 404 });
       expect(
-        await failureOf(
+        await failureCodeOf(
           send('chat.v1.cmd.message.create', { caller: system(otherAccount), params: { ServiceSid: serviceSid, ChannelSid: channel, Body: 'x' } }),
         ),
       ).toEqual({ code: 20404, status: 404 });
@@ -267,7 +205,7 @@ describe('message-service: Messages over NATS', () => {
       ['a NUL character in the body', { Body: 'nul\u0000' }, { code: 20001, status: 400 }],
     ])('refuses %s and writes nothing', async (_, params, expected) => {
       const channel = await insertChannel();
-      expect(await failureOf(create(channel, params))).toEqual(expected);
+      expect(await failureCodeOf(create(channel, params))).toEqual(expected);
       expect(await channelRow(channel)).toMatchObject({ messages_count: 0, next_message_index: 0 });
     });
 
@@ -276,7 +214,7 @@ describe('message-service: Messages over NATS', () => {
       await join(channel, 'alice');
       const mine = await create(channel, { Body: 'from the sdk', From: 'someone-else' }, sdkUser('alice'));
       expect(mine.from).toBe('alice');
-      expect(await failureOf(create(channel, { Body: 'x' }, sdkUser('alice', newSid('IS'))))).toEqual({ code: 50107, status: 403 });
+      expect(await failureCodeOf(create(channel, { Body: 'x' }, sdkUser('alice', newSid('IS'))))).toEqual({ code: 50107, status: 403 });
     });
   });
 
@@ -371,7 +309,7 @@ describe('message-service: Messages over NATS', () => {
       const event = await waitFor(() => eventsFor('message.updated', message.sid)[0], { timeoutMs: 5000, description: 'message.updated' });
       expect(event.payload).toEqual(updated);
       expect(
-        await failureOf(
+        await failureCodeOf(
           send('chat.v1.cmd.message.update', { caller: system(), params: { ServiceSid: serviceSid, ChannelSid: channel, Sid: newSid('IM'), Body: 'x' } }),
         ),
       ).toEqual({ code: 20404, status: 404 });
@@ -387,7 +325,7 @@ describe('message-service: Messages over NATS', () => {
       expect(await channelRow(channel)).toMatchObject({ messages_count: 2, next_message_index: 3, last_message_sid: m1.sid, last_message_index: 1 });
       await expect(del(m0.sid)).resolves.toEqual({});
       expect(await channelRow(channel)).toMatchObject({ messages_count: 1, last_message_sid: m1.sid });
-      expect(await failureOf(del(m0.sid))).toEqual({ code: 20404, status: 404 });
+      expect(await failureCodeOf(del(m0.sid))).toEqual({ code: 20404, status: 404 });
 
       const event = await waitFor(() => eventsFor('message.removed', m2.sid)[0], { timeoutMs: 5000, description: 'message.removed' });
       expect(event.payload).toEqual(m2);
@@ -459,12 +397,12 @@ describe('message-service: Messages over NATS', () => {
       ['an unknown order', { Order: 'newest' }],
       ['a forged page token', { PageToken: 'PTnotatoken' }],
     ])('refuses %s with 400 20001', async (_, params) => {
-      expect(await failureOf(list(params))).toEqual({ code: 20001, status: 400 });
+      expect(await failureCodeOf(list(params))).toEqual({ code: 20001, status: 400 });
     });
 
     it('refuses a token of the other order', async () => {
       const asc = await list({ PageSize: 2 });
-      expect(await failureOf(list({ Order: 'desc', PageSize: 2, PageToken: asc.nextPageToken ?? '' }))).toEqual({ code: 20001, status: 400 });
+      expect(await failureCodeOf(list({ Order: 'desc', PageSize: 2, PageToken: asc.nextPageToken ?? '' }))).toEqual({ code: 20001, status: 400 });
     });
   });
 
@@ -507,12 +445,12 @@ describe('message-service: Messages over NATS', () => {
     });
 
     it('needs the service of the caller and a known channel', async () => {
-      expect(await failureOf(send('chat.v1.cmd.message.list-after', { caller: system(), params: { channel, afterIndex: 0 } }))).toEqual({
+      expect(await failureCodeOf(send('chat.v1.cmd.message.list-after', { caller: system(), params: { channel, afterIndex: 0 } }))).toEqual({
         code: 20001,
         status: 400,
       });
       expect(
-        await failureOf(send('chat.v1.cmd.message.page', { caller: sdkUser('alice'), params: { channel: newSid('CH'), pageSize: 5, direction: 'forward' } })),
+        await failureCodeOf(send('chat.v1.cmd.message.page', { caller: sdkUser('alice'), params: { channel: newSid('CH'), pageSize: 5, direction: 'forward' } })),
       ).toEqual({ code: 20404, status: 404 });
     });
   });

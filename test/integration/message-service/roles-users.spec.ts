@@ -1,64 +1,26 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
-import pino from 'pino';
-import {
-  newSid,
-  ParleyError,
-  type Caller,
-  type CommandRequest,
-  type CommandSubject,
-  type RoleResource,
-  type ServiceResource,
-  type UserResource,
-} from '@parley/contracts';
-import { NatsTransport } from '@parley/nats';
-import { createTestDatabase, isolationPrefixes, waitFor, type TestDatabase } from '@parley/testing';
-import { AppModule } from '../../../apps/message-service/src/app.module';
-import { type MessageConfig, messageConfigSchema } from '../../../apps/message-service/src/config/message.config';
+import { newSid, ParleyError, type RoleResource, type ServiceResource, type UserResource } from '@parley/contracts';
+import { waitFor } from '@parley/testing';
+import type { MessageConfig } from '../../../apps/message-service/src/config/message.config';
 import { hashAuthToken } from '../../../apps/message-service/src/crypto/token-hash';
+import { startMessageService, type MessageService, type CollectedEvent, failureOf } from './harness';
 
 /*
  * Roles and Users of message-service over real NATS and Postgres: the app in-process on a database of its own
  * (cloned from the migrated template), a NATS subject prefix of its own, commands sent as the gateways send them.
  */
 
-const NATS_URL = 'nats://127.0.0.1:4222';
-const silent = pino({ level: 'silent' });
-
-interface Failure {
-  code: number;
-  status: number;
-  message: string;
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<Failure> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ParleyError) return { code: err.code, status: err.status, message: err.message };
-    throw err;
-  }
-  throw new Error('expected the command to fail');
-}
-
 describe('message-service: Roles and Users over NATS', () => {
-  let db: TestDatabase;
+  let ms: MessageService;
   let config: MessageConfig;
-  let app: INestApplication;
-  let client: NatsTransport;
   let pg: Client;
-  const events: { name: string; serviceSid: string; payload: unknown }[] = [];
+  let events: CollectedEvent[];
 
-  const system = (accountSid = config.PARLEY_ACCOUNT_SID): Caller => ({
-    accountSid,
-    actor: { kind: 'system' },
-    requestId: randomBytes(4).toString('hex'),
-  });
-  const asUser = (serviceSid: string, identity: string): Caller => ({ ...system(), serviceSid, actor: { kind: 'user', identity } });
-  const send = <S extends CommandSubject>(subject: S, payload: CommandRequest<S>) => client.request(subject, payload);
+  const system = (accountSid?: string) => ms.system(accountSid);
+  const asUser = (serviceSid: string, identity: string) => ms.sdkUser(serviceSid, identity);
+  const send: MessageService['send'] = (subject, payload) => ms.send(subject, payload);
 
   const createService = (friendlyName = 'svc', accountSid?: string) =>
     send('chat.v1.cmd.service.create', { caller: system(accountSid), params: { FriendlyName: friendlyName } });
@@ -100,36 +62,11 @@ describe('message-service: Roles and Users over NATS', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase('rolesusers');
-    const { natsSubjectPrefix } = isolationPrefixes('rolesusers');
-    config = messageConfigSchema.parse({
-      LOG_LEVEL: 'error',
-      NATS_URL,
-      NATS_SUBJECT_PREFIX: natsSubjectPrefix,
-      DATABASE_URL: db.url,
-      DATABASE_POOL_SIZE: '10',
-      PARLEY_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
-      PARLEY_AUTH_TOKEN: randomBytes(16).toString('hex'),
-      PARLEY_SECRET_KEY: randomBytes(32).toString('hex'),
-    });
-    app = await NestFactory.create(AppModule.forRoot(config, `test-${randomBytes(3).toString('hex')}`), { logger: false });
-    await app.init();
-    client = new NatsTransport({ servers: NATS_URL, subjectPrefix: natsSubjectPrefix, name: 'roles-users-spec', logger: silent });
-    await client.connect();
-    client.subscribeEvents(undefined, (event) => {
-      events.push({ name: event.name, serviceSid: event.serviceSid, payload: event.payload });
-    });
-    await client.ping();
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
+    ms = await startMessageService('rolesusers', { poolSize: 10 });
+    ({ config, pg, events } = ms);
   });
 
-  afterAll(async () => {
-    await client?.drain();
-    await app?.close();
-    await pg?.end();
-    await db?.drop();
-  });
+  afterAll(() => ms?.stop());
 
   describe('roles', () => {
     it('creates, fetches, replaces permissions, lists and deletes a role', async () => {
@@ -471,7 +408,7 @@ describe('message-service: Roles and Users over NATS', () => {
       const channels = [await insertChannelWithMembers(service, users), await insertChannelWithMembers(service, users)];
       // Delete every user concurrently, while another connection removes some memberships the way DeleteMember does.
       const removeMember = async (user: UserResource) => {
-        const c = new Client({ connectionString: db.url });
+        const c = new Client({ connectionString: ms.db.url });
         await c.connect();
         try {
           await c.query('BEGIN');

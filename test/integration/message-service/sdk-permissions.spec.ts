@@ -1,22 +1,8 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
-import pino from 'pino';
-import {
-  channelResourceSchema,
-  ParleyError,
-  type Caller,
-  type ChannelResource,
-  type CommandRequest,
-  type CommandSubject,
-  type MessageResource,
-} from '@parley/contracts';
-import { NatsTransport } from '@parley/nats';
-import { createTestDatabase, isolationPrefixes, type TestDatabase } from '@parley/testing';
-import { AppModule } from '../../../apps/message-service/src/app.module';
-import { type MessageConfig, messageConfigSchema } from '../../../apps/message-service/src/config/message.config';
+import { channelResourceSchema, ParleyError, type Caller, type ChannelResource, type MessageResource } from '@parley/contracts';
+import { startMessageService, type MessageService } from './harness';
 
 /*
  * Role permissions of SDK users (`user` actors) over NATS, against the real Postgres: Twilio's four default roles
@@ -24,9 +10,6 @@ import { type MessageConfig, messageConfigSchema } from '../../../apps/message-s
  * realtime gateway sends. A refusal answers Twilio's code and changes no row; a private channel does not exist for
  * anyone who is neither member nor invitee; a role edited over REST applies to the very next command.
  */
-
-const NATS_URL = 'nats://127.0.0.1:4222';
-const silent = pino({ level: 'silent' });
 
 type Outcome = 'ok' | { code: number; status: number };
 const DENIED = { code: 50107, status: 403 };
@@ -56,20 +39,12 @@ interface World {
 }
 
 describe('message-service: SDK role permissions over NATS', () => {
-  let db: TestDatabase;
-  let config: MessageConfig;
-  let app: INestApplication;
-  let client: NatsTransport;
+  let ms: MessageService;
   let pg: Client;
 
-  const system = (): Caller => ({ accountSid: config.PARLEY_ACCOUNT_SID, actor: { kind: 'system' }, requestId: randomBytes(4).toString('hex') });
-  const as = (serviceSid: string, identity: string, roleSid?: string): Caller => ({
-    accountSid: config.PARLEY_ACCOUNT_SID,
-    serviceSid,
-    actor: { kind: 'user', identity, ...(roleSid && { roleSid }) },
-    requestId: randomBytes(4).toString('hex'),
-  });
-  const send = <S extends CommandSubject>(subject: S, payload: CommandRequest<S>) => client.request(subject, payload);
+  const system = () => ms.system();
+  const as = (serviceSid: string, identity: string, roleSid?: string) => ms.sdkUser(serviceSid, identity, roleSid);
+  const send: MessageService['send'] = (subject, payload) => ms.send(subject, payload);
 
   const roleNamed = async (serviceSid: string, name: string): Promise<string> => {
     const { rows } = await pg.query<{ sid: string }>('SELECT sid FROM roles WHERE service_sid = $1 AND friendly_name = $2', [serviceSid, name]);
@@ -146,33 +121,11 @@ describe('message-service: SDK role permissions over NATS', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase('sdkperm');
-    const { natsSubjectPrefix } = isolationPrefixes('sdkperm');
-    config = messageConfigSchema.parse({
-      LOG_LEVEL: 'error',
-      NATS_URL,
-      NATS_SUBJECT_PREFIX: natsSubjectPrefix,
-      DATABASE_URL: db.url,
-      DATABASE_POOL_SIZE: '20',
-      PARLEY_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
-      PARLEY_AUTH_TOKEN: randomBytes(16).toString('hex'),
-      PARLEY_SECRET_KEY: randomBytes(32).toString('hex'),
-    });
-    app = await NestFactory.create(AppModule.forRoot(config, `test-${randomBytes(3).toString('hex')}`), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    client = new NatsTransport({ servers: NATS_URL, subjectPrefix: natsSubjectPrefix, name: 'sdk-permissions-spec', logger: silent });
-    await client.connect();
-    await client.ping();
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
+    ms = await startMessageService('sdkperm', { poolSize: 20 });
+    ({ pg } = ms);
   });
 
-  afterAll(async () => {
-    await client?.drain();
-    await app?.close();
-    await pg?.end();
-    await db?.drop();
-  });
+  afterAll(() => ms?.stop());
 
   const ATTEMPTS = {
     'rename the channel': (w, caller) =>

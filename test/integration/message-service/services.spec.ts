@@ -1,75 +1,27 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
-import pino from 'pino';
-import { newSid, ParleyError, type Caller, type CommandRequest, type CommandSubject, type ServiceResource } from '@parley/contracts';
+import { newSid, type Caller, type CommandRequest, type ServiceResource } from '@parley/contracts';
 import { NatsTransport } from '@parley/nats';
 import { createEmptyDatabase, isolationPrefixes, waitFor, type TestDatabase } from '@parley/testing';
-import { AppModule } from '../../../apps/message-service/src/app.module';
-import { type MessageConfig, messageConfigSchema } from '../../../apps/message-service/src/config/message.config';
+import type { MessageConfig } from '../../../apps/message-service/src/config/message.config';
 import { SecretBox } from '../../../apps/message-service/src/crypto/secret-box';
 import { hashAuthToken } from '../../../apps/message-service/src/crypto/token-hash';
+import { startMessageService, type MessageService, type CollectedEvent, failureOf, NATS_URL, silent, messageConfig, bootMessageService, type Instance } from './harness';
 
 /*
  * message-service in-process against the machine's real Postgres and NATS: a database of its own (migrated by
  * the app itself), a NATS subject prefix of its own, and a NatsTransport client speaking the contracts.
  */
 
-const NATS_URL = 'nats://127.0.0.1:4222';
-const silent = pino({ level: 'silent' });
-
-interface Instance {
-  app: INestApplication;
-  url: string;
-}
-
-function configFor(db: TestDatabase, prefix: string, overrides: Partial<Record<keyof MessageConfig, string>> = {}): MessageConfig {
-  return messageConfigSchema.parse({
-    LOG_LEVEL: 'error',
-    NATS_URL,
-    NATS_SUBJECT_PREFIX: prefix,
-    DATABASE_URL: db.url,
-    DATABASE_POOL_SIZE: '5',
-    PARLEY_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
-    PARLEY_AUTH_TOKEN: randomBytes(16).toString('hex'),
-    PARLEY_SECRET_KEY: randomBytes(32).toString('hex'),
-    ...overrides,
-  });
-}
-
-async function boot(config: MessageConfig): Promise<Instance> {
-  const app = await NestFactory.create(AppModule.forRoot(config, `test-${randomBytes(3).toString('hex')}`), { logger: false });
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address() as { port: number };
-  return { app, url: `http://127.0.0.1:${address.port}` };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<{ code: number; status: number; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ParleyError) return { code: err.code, status: err.status, message: err.message };
-    throw err;
-  }
-  throw new Error('expected the command to fail');
-}
-
 describe('message-service: accounts and Services over NATS', () => {
-  let db: TestDatabase;
+  let ms: MessageService;
   let config: MessageConfig;
-  let instance: Instance;
-  let client: NatsTransport;
   let pg: Client;
-  const events: { name: string; serviceSid: string; payload: unknown }[] = [];
+  let events: CollectedEvent[];
 
-  const system = (accountSid = config.PARLEY_ACCOUNT_SID): Caller => ({
-    accountSid,
-    actor: { kind: 'system' },
-    requestId: randomBytes(4).toString('hex'),
-  });
-  const send = <S extends CommandSubject>(subject: S, payload: CommandRequest<S>) => client.request(subject, payload);
+  const system = (accountSid?: string) => ms.system(accountSid);
+  const send: MessageService['send'] = (subject, payload) => ms.send(subject, payload);
   const createService = (friendlyName: string, accountSid?: string) =>
     send('chat.v1.cmd.service.create', { caller: system(accountSid), params: { FriendlyName: friendlyName } });
 
@@ -90,33 +42,18 @@ describe('message-service: accounts and Services over NATS', () => {
   }
 
   beforeAll(async () => {
-    db = await createEmptyDatabase('ms');
-    const { natsSubjectPrefix } = isolationPrefixes('ms');
-    config = configFor(db, natsSubjectPrefix);
-    instance = await boot(config);
-    client = new NatsTransport({ servers: NATS_URL, subjectPrefix: natsSubjectPrefix, name: 'services-spec', logger: silent });
-    await client.connect();
-    client.subscribeEvents(undefined, (event) => {
-      events.push({ name: event.name, serviceSid: event.serviceSid, payload: event.payload });
-    });
-    await client.ping();
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
+    ms = await startMessageService('ms', { empty: true });
+    ({ config, pg, events } = ms);
   });
 
-  afterAll(async () => {
-    await client?.drain();
-    await instance?.app.close();
-    await pg?.end();
-    await db?.drop();
-  });
+  afterAll(() => ms?.stop());
 
   describe('operations', () => {
     it('is ready with a postgres check and exports pool gauges', async () => {
-      const ready = await fetch(`${instance.url}/health/ready`);
+      const ready = await fetch(`${ms.url}/health/ready`);
       expect(ready.status).toBe(200);
       expect(await ready.json()).toMatchObject({ status: 'ok', info: { postgres: { status: 'up' }, nats: { status: 'up' } } });
-      const metrics = await (await fetch(`${instance.url}/metrics`)).text();
+      const metrics = await (await fetch(`${ms.url}/metrics`)).text();
       for (const name of ['parley_pg_pool_total_connections', 'parley_pg_pool_idle_connections', 'parley_pg_pool_waiting_requests']) {
         expect(metrics).toMatch(new RegExp(`^${name}\\{[^}]*\\} \\d+$`, 'm'));
       }
@@ -477,8 +414,8 @@ describe('message-service start-up on a fresh database', () => {
 
   it('migrates once when two replicas start at the same time, then both serve', async () => {
     const { natsSubjectPrefix } = isolationPrefixes('msboot');
-    const config = configFor(db, natsSubjectPrefix);
-    instances.push(...(await Promise.all([boot(config), boot(config)])));
+    const config = messageConfig(db, natsSubjectPrefix);
+    instances.push(...(await Promise.all([bootMessageService(config), bootMessageService(config)])));
     for (const { url } of instances) expect((await fetch(`${url}/health/ready`)).status).toBe(200);
 
     const pg = new Client({ connectionString: db.url });
@@ -504,14 +441,14 @@ describe('message-service start-up on a fresh database', () => {
 
   it('re-hashes the bootstrap token when the configured token changes', async () => {
     const { natsSubjectPrefix } = isolationPrefixes('msrot');
-    const first = configFor(db, natsSubjectPrefix);
+    const first = messageConfig(db, natsSubjectPrefix);
     const rotated: MessageConfig = { ...first, PARLEY_AUTH_TOKEN: randomBytes(16).toString('hex') };
     const client = new NatsTransport({ servers: NATS_URL, subjectPrefix: natsSubjectPrefix, name: 'rotate-spec', logger: silent });
     await client.connect();
     try {
-      const a = await boot(first);
+      const a = await bootMessageService(first);
       await a.app.close();
-      const b = await boot(rotated);
+      const b = await bootMessageService(rotated);
       instances.push(b);
       await expect(
         client.request('chat.v1.cmd.account.authenticate', { username: first.PARLEY_ACCOUNT_SID, password: rotated.PARLEY_AUTH_TOKEN }),

@@ -1,4 +1,4 @@
-import { ErrorCode, Errors, ParleyError, type AccountStatusValue, type Caller } from '@parley/contracts';
+import { ErrorCode, ParleyError, type AccountStatusValue } from '@parley/contracts';
 import type { AccountEntity } from '../database/entities';
 
 /*
@@ -31,9 +31,4 @@ export function defaultSubaccountName(now: Date): string {
   const hours = now.getUTCHours();
   const clock = `${pad(hours % 12 === 0 ? 12 : hours % 12)}:${pad(now.getUTCMinutes())} ${hours < 12 ? 'am' : 'pm'}`;
   return `SubAccount Created at ${now.getUTCFullYear()}-${pad(now.getUTCMonth() + 1)}-${pad(now.getUTCDate())} ${clock}`;
-}
-
-/** Accounts and their keys are managed with account credentials (REST, `system`), never by SDK users. */
-export function assertAccountCaller(caller: Caller): void {
-  if (caller.actor.kind !== 'system') throw Errors.forbidden(ErrorCode.NotAuthorized, 'User not authorized for command');
 }

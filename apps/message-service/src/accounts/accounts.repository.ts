@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { AccountStatusValue } from '@parley/contracts';
 import { AccountEntity, ApiKeyEntity } from '../database/entities';
 import type { PagePlan } from '../paging/page-token';
-import { type CreatedKey, listByCreated } from '../users/created-keyset';
+import { type CreatedKey, listByCreated } from '../paging/keysets';
 
 /** Accounts (alias `a`) a caller may see: itself and its own subaccounts. */
 const VISIBLE_TO_CALLER = '(a.sid = :callerSid OR a.owner_account_sid = :callerSid)';

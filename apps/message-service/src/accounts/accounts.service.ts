@@ -6,13 +6,14 @@ import type { MessageConfig } from '../config/message.config';
 import { SecretBox } from '../crypto/secret-box';
 import type { AccountEntity } from '../database/entities';
 import { buildPage, decodePageToken, planPage, resolvePageSize } from '../paging/page-token';
-import { createdKeyParser } from '../users/created-keyset';
+import { createdKeyParser } from '../paging/keysets';
 import { presentAccount } from './account.presenter';
-import { assertAccountCaller, defaultSubaccountName, statusChangeProblem, subaccountCreationProblem } from './account-rules';
+import { defaultSubaccountName, statusChangeProblem, subaccountCreationProblem } from './account-rules';
 import { AccountsRepository } from './accounts.repository';
 import { CredentialEvents } from './credential-events';
 import { CredentialsService } from './credentials.service';
 import { newAuthToken } from './random-secret';
+import { requireSystem } from '../permissions/caller-access';
 
 /** Twilio's 2010-04-01 lists: PageSize up to 1000, 50 by default. */
 const PAGE_SIZE = { default: 50, max: 1000 };
@@ -45,7 +46,7 @@ export class AccountsService implements OnModuleInit {
 
   /** A subaccount of the caller, with its own random auth token (stored hashed, and sealed to be shown to its owner). */
   async create(caller: Caller, params: CommandParams<'chat.v1.cmd.account.create'>): Promise<AccountResource> {
-    assertAccountCaller(caller);
+    requireSystem(caller);
     const owner = await this.accounts.findAccount(caller.accountSid);
     if (!owner) throw Errors.authenticate();
     const problem = subaccountCreationProblem(owner);
@@ -70,14 +71,14 @@ export class AccountsService implements OnModuleInit {
   }
 
   async fetch(caller: Caller, params: CommandParams<'chat.v1.cmd.account.fetch'>): Promise<AccountResource> {
-    assertAccountCaller(caller);
+    requireSystem(caller);
     const account = await this.accounts.findVisible(caller.accountSid, params.Sid);
     if (!account) throw notFound(params.Sid);
     return this.present(account);
   }
 
   async update(caller: Caller, params: CommandParams<'chat.v1.cmd.account.update'>): Promise<AccountResource> {
-    assertAccountCaller(caller);
+    requireSystem(caller);
     const result = await this.accounts.updateVisible(caller.accountSid, params.Sid, (current) => {
       const problem = statusChangeProblem(current, caller.accountSid, params.Status);
       if (problem) throw problem;
@@ -97,7 +98,7 @@ export class AccountsService implements OnModuleInit {
   }
 
   async list(caller: Caller, params: CommandParams<'chat.v1.cmd.account.list'>): Promise<PageResult<AccountResource>> {
-    assertAccountCaller(caller);
+    requireSystem(caller);
     const pageSize = resolvePageSize(params.PageSize, PAGE_SIZE);
     const cursor = params.PageToken ? decodePageToken(params.PageToken, parseAccountKey) : null;
     const rows = await this.accounts.listVisible(

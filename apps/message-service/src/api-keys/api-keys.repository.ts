@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ApiKeyEntity } from '../database/entities';
 import type { PagePlan } from '../paging/page-token';
-import { type CreatedKey, listByCreated } from '../users/created-keyset';
+import { type CreatedKey, listByCreated } from '../paging/keysets';
 
 /** API keys in Postgres; the owning account sid is a required argument of every query. */
 @Injectable()

@@ -9,16 +9,16 @@ import {
   type NewApiKeyResource,
   type PageResult,
 } from '@parley/contracts';
-import { assertAccountCaller } from '../accounts/account-rules';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { CredentialEvents } from '../accounts/credential-events';
 import { newKeySecret } from '../accounts/random-secret';
 import { SecretBox } from '../crypto/secret-box';
 import type { ApiKeyEntity } from '../database/entities';
 import { buildPage, decodePageToken, planPage, resolvePageSize } from '../paging/page-token';
-import { createdKeyParser } from '../users/created-keyset';
+import { createdKeyParser } from '../paging/keysets';
 import { presentApiKey } from './api-key.presenter';
 import { ApiKeysRepository } from './api-keys.repository';
+import { requireSystem } from '../permissions/caller-access';
 
 const PAGE_SIZE = { default: 50, max: 1000 };
 const parseKeyKey = createdKeyParser('SK');
@@ -94,7 +94,7 @@ export class ApiKeysService {
 
   /** The account in the path must be the caller or one of its subaccounts; anything else is not found. */
   private async assertVisibleAccount(caller: Caller, accountSid: string): Promise<void> {
-    assertAccountCaller(caller);
+    requireSystem(caller);
     if (!(await this.accounts.findVisible(caller.accountSid, accountSid))) {
       throw Errors.notFound(`/2010-04-01/Accounts/${accountSid}/Keys.json`);
     }

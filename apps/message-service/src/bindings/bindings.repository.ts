@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { BindingType } from '@parley/contracts';
 import { BindingEntity, CredentialEntity } from '../database/entities';
 import type { PagePlan } from '../paging/page-token';
-import { listByCreated, type CreatedKey, type KeyedRow } from '../users/created-keyset';
+import { listByCreated, type CreatedKey, type KeyedRow } from '../paging/keysets';
 
 /** Which bindings of a service a list shows: all of them, or those of some types / identities / one user. */
 export interface BindingFilter {

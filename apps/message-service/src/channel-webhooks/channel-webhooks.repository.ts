@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type ChannelEntity, ChannelWebhookEntity } from '../database/entities';
 import type { PagePlan } from '../paging/page-token';
-import type { SidKey } from '../channels/caller-scope';
+import type { SidKey } from '../paging/keysets';
 import { TransactionalRepository } from '../channels/transactional.repository';
 
 /** Channel Webhooks; account sid is a required argument of every query. */

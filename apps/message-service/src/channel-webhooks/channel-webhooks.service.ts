@@ -3,7 +3,7 @@ import { Errors, newSid, type Caller, type ChannelWebhookResource, type CommandP
 import type { ChannelEntity, ChannelWebhookEntity } from '../database/entities';
 import { buildPage, decodePageToken, planPage, resolvePageSize } from '../paging/page-token';
 import { ScopeRepository } from '../scope/scope.repository';
-import { parseSidKey } from '../channels/caller-scope';
+import { parseSidKey } from '../paging/keysets';
 import { requireSystem } from '../permissions/caller-access';
 import { presentChannelWebhook } from './channel-webhook.presenter';
 import { ChannelWebhooksRepository } from './channel-webhooks.repository';

@@ -4,7 +4,7 @@ import { isSid } from '@parley/contracts';
 import { ChannelEntity, InviteEntity, MemberEntity, type NotificationLevel, RoleEntity, UserEntity } from '../database/entities';
 import type { PagePlan } from '../paging/page-token';
 import type { LookupOptions } from '../scope/scope.repository';
-import type { SidKey } from './caller-scope';
+import type { SidKey } from '../paging/keysets';
 
 /** An SDK user as the queries see it: its identity and, when its session carries one, its service role. */
 export interface Viewer {

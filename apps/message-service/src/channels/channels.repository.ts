@@ -3,9 +3,9 @@ import { DataSource } from 'typeorm';
 import { ErrorCode, Errors, type ChannelType } from '@parley/contracts';
 import { ChannelEntity, UserEntity } from '../database/entities';
 import type { PagePlan } from '../paging/page-token';
-import type { SidKey } from './caller-scope';
+import type { SidKey } from '../paging/keysets';
 import type { ChannelChanges } from './channel-rules';
-import { isUniqueViolation } from './pg-errors';
+import { isUniqueViolation } from '../persistence/pg-errors';
 import { TransactionalRepository } from './transactional.repository';
 
 const UNIQUE_NAME = 'uq_channels_service_unique_name';

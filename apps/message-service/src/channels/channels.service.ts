@@ -10,17 +10,17 @@ import {
   type SessionChannels,
 } from '@parley/contracts';
 import { buildPage, decodePageToken, planPage, resolvePageSize, type PageCursor } from '../paging/page-token';
-import { notAuthorized, requireSystemParams } from '../permissions/caller-access';
+import { notAuthorized, requireSystemParams, requireServiceAccess, resolveSdkTarget } from '../permissions/caller-access';
 import { ChannelAccess, viewerOf } from '../permissions/channel-access';
 import { channelUpdateActions } from '../permissions/sdk-actions';
 import { ScopeRepository } from '../scope/scope.repository';
-import { assertServiceScope, parseSidKey, resolveSdkTarget, type SidKey } from './caller-scope';
+import { parseSidKey, type SidKey } from '../paging/keysets';
 import { NOT_PARTICIPATING, presentChannel } from './channel.presenter';
 import { channelChanges, listedTypes, newChannelRow } from './channel-rules';
 import { ChannelViewsRepository, type ViewedChannel } from './channel-views.repository';
 import { ChannelsRepository } from './channels.repository';
 import { DomainEvents } from './domain-events';
-import { retryOnDeadlock } from './pg-errors';
+import { retryOnDeadlock } from '../persistence/pg-errors';
 
 const PAGE_SIZE = { default: 50, max: 100 };
 const parseKey = parseSidKey('CH');
@@ -42,7 +42,7 @@ export class ChannelsService {
 
   /** An SDK user creates as itself (createChannel), and is not a member until it joins. */
   async create(caller: Caller, params: CommandParams<'chat.v1.cmd.channel.create'>): Promise<ChannelResource> {
-    assertServiceScope(caller, params.ServiceSid);
+    requireServiceAccess(caller, params.ServiceSid);
     const viewer = viewerOf(caller);
     requireSystemParams(caller, params, ['DateCreated', 'DateUpdated']);
     if (viewer && params.CreatedBy !== undefined && params.CreatedBy !== viewer.identity) throw notAuthorized();
@@ -95,7 +95,7 @@ export class ChannelsService {
 
   /** An SDK user lists public channels only (the public descriptors), each with its membership. */
   async list(caller: Caller, params: CommandParams<'chat.v1.cmd.channel.list'>): Promise<PageResult<ChannelResource>> {
-    assertServiceScope(caller, params.ServiceSid);
+    requireServiceAccess(caller, params.ServiceSid);
     await this.scope.service(caller.accountSid, params.ServiceSid);
     const pageSize = resolvePageSize(params.PageSize, PAGE_SIZE);
     const cursor = params.PageToken ? decodePageToken(params.PageToken, parseKey) : null;

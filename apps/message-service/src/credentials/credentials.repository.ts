@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CredentialEntity } from '../database/entities';
 import type { PagePlan } from '../paging/page-token';
-import { listByCreated, type CreatedKey, type KeyedRow } from '../users/created-keyset';
+import { listByCreated, type CreatedKey, type KeyedRow } from '../paging/keysets';
 
 /**
  * Push credentials in Postgres, account-level. The account sid is a required argument of every query: another

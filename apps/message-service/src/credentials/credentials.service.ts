@@ -6,7 +6,7 @@ import type { MessageConfig } from '../config/message.config';
 import { SecretBox } from '../crypto/secret-box';
 import { buildPage, decodePageToken, planPage, resolvePageSize } from '../paging/page-token';
 import { requireSystem } from '../permissions/caller-access';
-import { createdKeyParser } from '../users/created-keyset';
+import { createdKeyParser } from '../paging/keysets';
 import { presentCredential } from './credential.presenter';
 import { credentialChanges, newCredentialRow, type Seal } from './credential-secrets';
 import { CredentialsRepository } from './credentials.repository';

@@ -3,8 +3,8 @@ import { DataSource } from 'typeorm';
 import { ErrorCode, Errors } from '@parley/contracts';
 import { type ChannelEntity, InviteEntity } from '../database/entities';
 import type { PagePlan } from '../paging/page-token';
-import type { SidKey } from '../channels/caller-scope';
-import { isUniqueViolation } from '../channels/pg-errors';
+import type { SidKey } from '../paging/keysets';
+import { isUniqueViolation } from '../persistence/pg-errors';
 import { TransactionalRepository } from '../channels/transactional.repository';
 
 export function alreadyInvited() {

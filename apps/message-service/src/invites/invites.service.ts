@@ -3,10 +3,10 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { ErrorCode, Errors, newSid, ParleyError, type Caller, type CommandParams, type InviteResource, type PageResult } from '@parley/contracts';
 import type { ChannelEntity, InviteEntity } from '../database/entities';
 import { buildPage, decodePageToken, planPage, resolvePageSize } from '../paging/page-token';
-import { requireSystem, requireSystemParams } from '../permissions/caller-access';
+import { requireSystem, requireSystemParams, requireServiceAccess, resolveSdkTarget } from '../permissions/caller-access';
 import { ChannelAccess } from '../permissions/channel-access';
 import { ScopeRepository } from '../scope/scope.repository';
-import { assertServiceScope, parseSidKey, resolveSdkTarget } from '../channels/caller-scope';
+import { parseSidKey } from '../paging/keysets';
 import { DomainEvents } from '../channels/domain-events';
 import { MembersRepository } from '../members/members.repository';
 import { channelRoleProblem, identityProblem, memberExists } from '../members/membership-rules';
@@ -37,7 +37,7 @@ export class InvitesService {
   ) {}
 
   async create(caller: Caller, params: CommandParams<'chat.v1.cmd.invite.create'>): Promise<InviteResource> {
-    assertServiceScope(caller, params.ServiceSid);
+    requireServiceAccess(caller, params.ServiceSid);
     requireSystemParams(caller, params, ['RoleSid']);
     const problem = identityProblem(params.Identity);
     if (problem) throw problem;

@@ -10,13 +10,13 @@ import {
 } from '@parley/contracts';
 import type { MemberEntity } from '../database/entities';
 import { buildPage, decodePageToken, planPage, resolvePageSize } from '../paging/page-token';
-import { notAuthorized, requireSystemParams } from '../permissions/caller-access';
+import { notAuthorized, requireSystemParams, requireServiceAccess, resolveSdkTarget } from '../permissions/caller-access';
 import { ChannelAccess, viewerOf, type ChannelView } from '../permissions/channel-access';
 import { ownOrAnyAction, type SdkAction } from '../permissions/sdk-actions';
 import { ScopeRepository } from '../scope/scope.repository';
-import { assertServiceScope, parseSidKey, resolveSdkTarget } from '../channels/caller-scope';
+import { parseSidKey } from '../paging/keysets';
 import { DomainEvents } from '../channels/domain-events';
-import { retryOnDeadlock } from '../channels/pg-errors';
+import { retryOnDeadlock } from '../persistence/pg-errors';
 import { presentInvite } from '../invites/invite.presenter';
 import { presentMember } from './member.presenter';
 import { MembersRepository } from './members.repository';
@@ -64,7 +64,7 @@ export class MembersService {
 
   /** An SDK user adds someone (addMember) by identity, with the Service's default channel role. */
   async create(caller: Caller, params: CommandParams<'chat.v1.cmd.member.create'>): Promise<MemberResource> {
-    assertServiceScope(caller, params.ServiceSid);
+    requireServiceAccess(caller, params.ServiceSid);
     requireSystemParams(caller, params, ['RoleSid', 'LastConsumedMessageIndex', 'LastConsumptionTimestamp', 'DateCreated', 'DateUpdated']);
     return this.add(caller, {
       serviceSid: params.ServiceSid,

@@ -1,9 +1,26 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { isSid, type SidPrefix } from '@parley/contracts';
-import type { PagePlan } from '../paging/page-token';
+import type { PagePlan } from './page-token';
 
 /*
- * Keyset of the lists of Roles, Users, Bindings and Credentials: creation order, sid to break ties (rows created
+ * Keysets of the lists, the sort keys their page tokens carry (see page-token.ts).
+ */
+
+/** Keyset of the lists ordered by sid: page tokens are client input, so only a well-formed sid reaches SQL. */
+export interface SidKey {
+  sid: string;
+}
+
+export const parseSidKey =
+  (prefix: SidPrefix) =>
+  (raw: unknown): SidKey | null => {
+    if (typeof raw !== 'object' || raw === null) return null;
+    const { sid } = raw as Record<string, unknown>;
+    return isSid(sid, prefix) ? { sid } : null;
+  };
+
+/*
+ * Keyset of the lists of Services, Accounts, API Keys, Roles, Users, Bindings and Credentials: creation order, sid to break ties (rows created
  * in one statement share a timestamp). `at` is the exact stored timestamp as text with microseconds: a key rounded
  * to milliseconds could repeat or skip a row.
  */

@@ -22,9 +22,10 @@ export function isRetryableConflict(err: unknown): boolean {
 }
 
 /**
- * Runs a transaction again when Postgres aborted it for a deadlock. Deletes that lock rows of several tables (a
- * user, its channels, its members) can meet another command locking the same rows in another order; the loser is
- * rolled back whole, so running it again is safe.
+ * Runs a transaction again when Postgres aborted it to break a lock cycle (40P01) or a serialization conflict.
+ * Commands that lock rows of several tables (a channel and its user, or a user, its channels and its members) can
+ * meet another command locking the same rows in another order; the loser is rolled back whole, so running it
+ * again is safe.
  */
 export async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
   for (let attempt = 1; ; attempt++) {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { InviteEntity, MemberEntity, RoleEntity, ServiceEntity, UserEntity } from '../database/entities';
 import type { PagePlan } from '../paging/page-token';
-import { listByCreated, type CreatedKey, type KeyedRow } from '../users/created-keyset';
+import { listByCreated, type CreatedKey, type KeyedRow } from '../paging/keysets';
 
 /** Where a role is still referenced: what keeps it from being deleted. */
 export interface RoleUsage {

@@ -6,8 +6,8 @@ import { buildPage, decodePageToken, planPage, resolvePageSize } from '../paging
 import { requireSystem } from '../permissions/caller-access';
 import { validateRole } from '../permissions/permissions';
 import { ScopeRepository } from '../scope/scope.repository';
-import { createdKeyParser } from '../users/created-keyset';
-import { isForeignKeyViolation, isUniqueViolation } from '../users/pg-errors';
+import { createdKeyParser } from '../paging/keysets';
+import { isForeignKeyViolation, isUniqueViolation } from '../persistence/pg-errors';
 import { presentRole } from './role.presenter';
 import { roleInUseProblem, roleNameTaken } from './role-rules';
 import { RolesRepository } from './roles.repository';

@@ -1,18 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { RoleEntity, ServiceEntity } from '../database/entities';
+import { listByCreated, type CreatedKey, type KeyedRow } from '../paging/keysets';
 import type { PagePlan } from '../paging/page-token';
-
-/** Keyset of the Services list: creation order, sid to break ties. `at` is the exact stored timestamp. */
-export interface ServiceKey {
-  at: string;
-  sid: string;
-}
-
-export interface ServiceListRow {
-  row: ServiceEntity;
-  key: ServiceKey;
-}
 
 /**
  * Services and their roles in Postgres. The account sid is a required argument of every query, so another
@@ -73,23 +63,9 @@ export class ServicesRepository {
   }
 
   /** At most `limit` rows in the plan's scan order, each with its exact key for the page tokens. */
-  async list(accountSid: string, plan: PagePlan<ServiceKey>, limit: number): Promise<ServiceListRow[]> {
-    const qb = this.manager
-      .createQueryBuilder(ServiceEntity, 's')
-      // Microsecond text of the stored value: a key rounded to milliseconds could repeat or skip a row.
-      .addSelect(`to_char(s.date_created AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, 'key_at')
-      .where('s.account_sid = :accountSid', { accountSid })
-      .orderBy('s.date_created', plan.order)
-      .addOrderBy('s.sid', plan.order)
-      .limit(limit);
-    const bound = plan.after ?? plan.before;
-    if (bound) {
-      const op = plan.after ? '>' : '<';
-      qb.andWhere(`(s.date_created, s.sid) ${op} (CAST(:at AS timestamptz), :sid)`, { at: bound.at, sid: bound.sid });
-    }
-    const { entities, raw } = await qb.getRawAndEntities<{ key_at: string; s_sid: string }>();
-    const keyAt = new Map(raw.map((r) => [r.s_sid, r.key_at]));
-    return entities.map((row) => ({ row, key: { at: keyAt.get(row.sid) ?? '', sid: row.sid } }));
+  list(accountSid: string, plan: PagePlan<CreatedKey>, limit: number): Promise<KeyedRow<ServiceEntity>[]> {
+    const qb = this.manager.createQueryBuilder(ServiceEntity, 's').where('s.account_sid = :accountSid', { accountSid });
+    return listByCreated(qb, 's', plan, limit);
   }
 }
 

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import {
-  ErrorCode,
   Errors,
-  isSid,
   newSid,
   type Caller,
   type CommandParams,
@@ -14,13 +12,16 @@ import {
 } from '@parley/contracts';
 import { NatsTransport } from '@parley/nats';
 import type { RoleEntity } from '../database/entities';
+import { createdKeyParser } from '../paging/keysets';
 import { buildPage, decodePageToken, planPage, resolvePageSize } from '../paging/page-token';
+import { requireServiceAccess, requireSystem } from '../permissions/caller-access';
 import { DEFAULT_ROLES, type RoleTemplate } from './default-roles';
 import { presentService } from './service.presenter';
 import { applyServiceUpdate, defaultRolesProblem, newServiceRow, requestedDefaultRoles } from './service-settings';
-import { ServicesRepository, type ServiceKey } from './services.repository';
+import { ServicesRepository } from './services.repository';
 
 const PAGE_SIZE = { default: 50, max: 100 };
+const parseServiceKey = createdKeyParser('IS');
 
 /** The Service resource: creation with its default roles, settings, deletion of everything under it, paging. */
 @Injectable()
@@ -32,7 +33,7 @@ export class ServicesService {
   ) {}
 
   async create(caller: Caller, params: CommandParams<'chat.v1.cmd.service.create'>): Promise<ServiceResource> {
-    assertAccountCaller(caller);
+    requireSystem(caller);
     const now = new Date();
     const sid = newSid('IS');
     const roleRow = (template: RoleTemplate): RoleEntity => ({
@@ -64,14 +65,14 @@ export class ServicesService {
   }
 
   async fetch(caller: Caller, params: CommandParams<'chat.v1.cmd.service.fetch'>): Promise<ServiceResource> {
-    assertMayRead(caller, params.Sid);
+    requireServiceAccess(caller, params.Sid);
     const service = await this.services.findBySid(caller.accountSid, params.Sid);
     if (!service) throw notFound(params.Sid);
     return presentService(service);
   }
 
   async update(caller: Caller, params: CommandParams<'chat.v1.cmd.service.update'>): Promise<ServiceResource> {
-    assertAccountCaller(caller);
+    requireSystem(caller);
     const updated = await this.services.transaction(async (tx) => {
       // Locked read-modify-write: concurrent updates of different fields of the JSON settings both land.
       const current = await tx.findBySid(caller.accountSid, params.Sid, { lock: true });
@@ -87,7 +88,7 @@ export class ServicesService {
   }
 
   async delete(caller: Caller, params: CommandParams<'chat.v1.cmd.service.delete'>): Promise<Record<string, never>> {
-    assertAccountCaller(caller);
+    requireSystem(caller);
     if (!(await this.services.delete(caller.accountSid, params.Sid))) throw notFound(params.Sid);
     this.logger.info({ serviceSid: params.Sid }, 'service deleted');
     this.publish(params.Sid, 'service.removed', { sid: params.Sid });
@@ -95,7 +96,7 @@ export class ServicesService {
   }
 
   async list(caller: Caller, params: CommandParams<'chat.v1.cmd.service.list'>): Promise<PageResult<ServiceResource>> {
-    assertAccountCaller(caller);
+    requireSystem(caller);
     const pageSize = resolvePageSize(params.PageSize, PAGE_SIZE);
     const cursor = params.PageToken ? decodePageToken(params.PageToken, parseServiceKey) : null;
     const rows = await this.services.list(caller.accountSid, planPage(cursor), pageSize + 1);
@@ -122,22 +123,3 @@ function notFound(sid: string) {
   return Errors.notFound(`/Services/${sid}`);
 }
 
-/** Services are managed with account credentials (REST); SDK users only read their own Service. */
-function assertAccountCaller(caller: Caller): void {
-  if (caller.actor.kind !== 'system') throw Errors.forbidden(ErrorCode.NotAuthorized, 'User not authorized for command');
-}
-
-function assertMayRead(caller: Caller, serviceSid: string): void {
-  if (caller.actor.kind === 'user' && caller.serviceSid !== serviceSid) {
-    throw Errors.forbidden(ErrorCode.NotAuthorized, 'User not authorized for command');
-  }
-}
-
-const KEY_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-
-/** Page tokens are client input: only a well-formed key reaches SQL. */
-function parseServiceKey(raw: unknown): ServiceKey | null {
-  if (typeof raw !== 'object' || raw === null) return null;
-  const { at, sid } = raw as Record<string, unknown>;
-  return typeof at === 'string' && KEY_AT.test(at) && isSid(sid, 'IS') ? { at, sid } : null;
-}

@@ -10,10 +10,9 @@ import {
 } from '@parley/contracts';
 import type { ChannelEntity, UserEntity } from '../database/entities';
 import { buildPage, decodePageToken, planPage, resolvePageSize } from '../paging/page-token';
-import { notAuthorized } from '../permissions/caller-access';
+import { notAuthorized, requireServiceAccess, resolveSdkTarget } from '../permissions/caller-access';
 import { ChannelAccess, viewerOf } from '../permissions/channel-access';
 import { ScopeRepository } from '../scope/scope.repository';
-import { assertServiceScope, resolveSdkTarget } from '../channels/caller-scope';
 import { DomainEvents } from '../channels/domain-events';
 import { presentInvite } from '../invites/invite.presenter';
 import { presentMember } from '../members/member.presenter';
@@ -52,7 +51,7 @@ export class UserChannelsService {
   ) {}
 
   async list(caller: Caller, params: CommandParams<'chat.v1.cmd.user-channel.list'>): Promise<PageResult<UserChannelResource>> {
-    assertServiceScope(caller, params.ServiceSid);
+    requireServiceAccess(caller, params.ServiceSid);
     const user = await this.scope.user(caller.accountSid, params.ServiceSid, params.UserSid);
     requireSelf(caller, user);
     const pageSize = resolvePageSize(params.PageSize, PAGE_SIZE);
@@ -68,7 +67,7 @@ export class UserChannelsService {
   }
 
   async fetch(caller: Caller, params: CommandParams<'chat.v1.cmd.user-channel.fetch'>): Promise<UserChannelResource> {
-    assertServiceScope(caller, params.ServiceSid);
+    requireServiceAccess(caller, params.ServiceSid);
     const { user, channel } = await this.resolve(caller, params);
     const row = await this.userChannels.find(caller.accountSid, user, channel.sid);
     if (!row) throw notFound(params.ServiceSid, params.UserSid, params.ChannelSid);
@@ -76,7 +75,7 @@ export class UserChannelsService {
   }
 
   async update(caller: Caller, params: CommandParams<'chat.v1.cmd.user-channel.update'>): Promise<UserChannelResource> {
-    assertServiceScope(caller, params.ServiceSid);
+    requireServiceAccess(caller, params.ServiceSid);
     const { user, channel } = await this.resolve(caller, params);
     const updated = await this.members.transaction(async (tx) => {
       const member = await tx.findByUser(caller.accountSid, channel, user.sid, { lock: true });
@@ -105,7 +104,7 @@ export class UserChannelsService {
 
   /** Removes the user from the channel: its membership (counters adjusted), or its pending invite. */
   async delete(caller: Caller, params: CommandParams<'chat.v1.cmd.user-channel.delete'>): Promise<Record<string, never>> {
-    assertServiceScope(caller, params.ServiceSid);
+    requireServiceAccess(caller, params.ServiceSid);
     const { user, channel } = await this.resolve(caller, params);
     const row = await this.userChannels.find(caller.accountSid, user, channel.sid);
     if (!row) throw notFound(params.ServiceSid, params.UserSid, params.ChannelSid);

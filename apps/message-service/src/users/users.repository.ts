@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ChannelEntity, InviteEntity, MemberEntity, RoleEntity, UserEntity } from '../database/entities';
 import type { PagePlan } from '../paging/page-token';
-import { listByCreated, type CreatedKey, type KeyedRow } from './created-keyset';
+import { listByCreated, type CreatedKey, type KeyedRow } from '../paging/keysets';
 
 /**
  * Users in Postgres. The account sid (and the service sid where rows hang under a service) is a required argument
