@@ -50,6 +50,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     SHUTDOWN_TIMEOUT_MS: '5000',
     // Suites drive the REST API far faster than Twilio's 30/s; the rate-limit test sets its own value.
     REST_RATE_LIMIT_PER_SECOND: '100000',
+    CHANNEL_ACTIONS_PER_SECOND: '100000',
     ...(publicUrl ? { PARLEY_PUBLIC_URL: publicUrl } : {}),
     ...options.env,
     ...extra,
