@@ -37,12 +37,14 @@ const CONFIG = {
   poolSize: num('BENCH_POOL_SIZE', 20),
   logLevel: env.BENCH_LOG_LEVEL ?? 'info',
   cpuProfile: env.BENCH_CPU_PROF === '1',
+  listDurationS: num('BENCH_LIST_DURATION_S', 10),
+  listChannels: num('BENCH_LIST_CHANNELS', 50),
 };
 const ADMIN_URL = env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const NATS_URL = env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
 const LOG_DIR = join(ROOT, 'tmp', 'bench-logs');
 const PROF_DIR = join(ROOT, 'tmp', 'bench-prof');
-const RESULTS = join(ROOT, 'bench', 'results', 'rest.json');
+const RESULTS = env.BENCH_RESULTS_FILE ?? join(ROOT, 'bench', 'results', 'rest.json');
 const DOC = join(ROOT, 'docs', 'benchmarks.md');
 const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat times are in 1/100 s.
 
@@ -205,6 +207,7 @@ async function drive({ concurrency, warmupS, durationS, once, onWindow = {} }) {
   latencies.sort((a, b) => a - b);
   return {
     creates_per_s: round(measured / durationS),
+    per_s: round(measured / durationS),
     p50_ms: round(percentile(latencies, 50), 2),
     p99_ms: round(percentile(latencies, 99), 2),
     measured,
@@ -307,6 +310,29 @@ async function directBaseline({ databaseUrl, accountSid, serviceSid, channelSid,
   return { ...result, cpu_us_per_create: meter.perOperation(result.measured), indexes };
 }
 
+/** The channel page read directly: the same rows, keyset-ordered by sid, from CONCURRENCY connections. */
+async function directList({ databaseUrl, accountSid, serviceSid }) {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: CONFIG.concurrency });
+  const clients = await Promise.all(Array.from({ length: CONFIG.concurrency }, () => pool.connect()));
+  const free = [...clients];
+  const once = async () => {
+    const client = free.pop();
+    try {
+      const { rows } = await client.query('SELECT * FROM channels WHERE account_sid = $1 AND service_sid = $2 ORDER BY sid LIMIT $3', [accountSid, serviceSid, CONFIG.listChannels + 1]);
+      return rows.length >= CONFIG.listChannels ? true : 'short page';
+    } catch (err) {
+      return `error: ${err.message}`;
+    } finally {
+      free.push(client);
+    }
+  };
+  const result = await drive({ concurrency: CONFIG.concurrency, warmupS: CONFIG.warmupS, durationS: CONFIG.listDurationS, once });
+  for (const c of clients) c.release();
+  pool.on('error', () => undefined);
+  await pool.end();
+  return result;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Where the time goes: the services' own Prometheus histograms (whole run, warm-up included)
 
@@ -394,6 +420,15 @@ load average before the run ${report.load_average_before}.
 | REST (twilio-style form POST → api-gateway → NATS → message-service → Postgres) | **${r.creates_per_s}** | ${r.p50_ms} ms | ${r.p99_ms} ms |
 | direct \`pg\`, same transaction shape (BEGIN; UPDATE … RETURNING; INSERT; COMMIT) | ${b.creates_per_s} | ${b.p50_ms} ms | ${b.p99_ms} ms |
 | direct \`pg\`, the product's one-statement form | ${one.creates_per_s} | ${one.p50_ms} ms | ${one.p99_ms} ms |
+
+Channel list (\`GET /v2/Services/{IS}/Channels?PageSize=${report.config.listChannels}\`, a full page of ${report.config.listChannels} channels), ${report.config.concurrency} concurrent clients, ${report.config.warmupS} s warm-up + ${report.config.listDurationS} s measured:
+
+| path | req/s | p50 | p99 |
+|---|---:|---:|---:|
+| REST (api-gateway → NATS → message-service → Postgres) | **${report.list.per_s}** | ${report.list.p50_ms} ms | ${report.list.p99_ms} ms |
+| direct \`pg\`, the same page (\`SELECT … ORDER BY sid LIMIT ${report.config.listChannels + 1}\`) | ${report.list_baseline.per_s} | ${report.list_baseline.p50_ms} ms | ${report.list_baseline.p99_ms} ms |
+
+Ratio REST / direct (list): ${report.list_ratio}×; every page held all ${report.config.listChannels} channels: ${report.list.pages_with_wrong_count === 0 && Object.keys(report.list.errors).length === 0}.
 
 Ratio REST / direct (same shape): **${report.ratio}×** (target ≥ 0.5×); REST / direct (one statement): ${report.ratio_one_statement}×.
 Target ≥ 1,500 creates/s: **${r.creates_per_s >= 1500 ? 'met' : 'not met'}**.
@@ -535,6 +570,37 @@ async function main() {
     if (sample) rest.error_sample = sample;
     rest.breakdown_mean = await breakdown(processes).catch((err) => ({ error: String(err) }));
     const correctness = await checkChannel(admin, databaseUrl, channelSid, created, indexes);
+
+    // --- REST channel list: a page of LIST_CHANNELS channels, from the same number of concurrent clients ---
+    const listPath = `/v2/Services/${serviceSid}/Channels?PageSize=${CONFIG.listChannels}`;
+    for (let i = 1; i < CONFIG.listChannels; i++) {
+      const res = await request('POST', `/v2/Services/${serviceSid}/Channels`, { FriendlyName: `list ${i}` });
+      if (res.status !== 201) await insertChannel(`list ${i}`);
+    }
+    let listSample = null;
+    let listWrong = 0;
+    log('  REST channel list…');
+    let m = 0;
+    const listMeter = cpuMeter({ 'api-gateway': servicePids('api-gateway'), 'message-service': servicePids('message-service'), postgres: () => postgresPids(admin, databaseName) });
+    const list = await drive({
+      concurrency: CONFIG.concurrency,
+      warmupS: CONFIG.warmupS,
+      durationS: CONFIG.listDurationS,
+      onWindow: listMeter,
+      once: async () => {
+        const res = await gateways[m++ % gateways.length]('GET', listPath);
+        if (res.status !== 200) {
+          listSample ??= res.text.slice(0, 300);
+          return `HTTP ${res.status}`;
+        }
+        // Every page holds every channel (counted without parsing the whole body).
+        if ((res.text.match(/"unique_name":/g) ?? []).length !== CONFIG.listChannels) listWrong++;
+        return true;
+      },
+    });
+    list.cpu_us_per_request = listMeter.perOperation(list.measured);
+    list.pages_with_wrong_count = listWrong;
+    if (listSample) list.error_sample = listSample;
     await stopAll();
 
     // --- direct baselines (the services are stopped: the machine is Postgres' and this process's alone) ---
@@ -545,6 +611,8 @@ async function main() {
     log('  direct baseline (one statement)…');
     const oneChannel = await insertChannel('direct-one');
     const oneStatement = await directBaseline({ databaseUrl, accountSid, serviceSid, channelSid: oneChannel, admin, databaseName, shape: 'statement' });
+    log('  direct baseline (channel list)…');
+    const listDirect = await directList({ databaseUrl, accountSid, serviceSid });
     await db.end();
 
     delete baseline.indexes;
@@ -556,6 +624,9 @@ async function main() {
       rest,
       baseline,
       baseline_one_statement: oneStatement,
+      list,
+      list_baseline: listDirect,
+      list_ratio: round(list.per_s / listDirect.per_s, 2),
       ratio: round(rest.creates_per_s / baseline.creates_per_s, 2),
       ratio_one_statement: round(rest.creates_per_s / oneStatement.creates_per_s, 2),
       targets: { creates_per_s: 1500, ratio: 0.5 },
@@ -580,7 +651,9 @@ async function main() {
     log(`  correctness: ${JSON.stringify(correctness)}`);
     log(`  targets (≥ 1500/s, ≥ 0.5×, correct): ${report.targets.met ? 'met' : 'NOT met'}`);
     log(`  wrote ${RESULTS}${env.BENCH_WRITE_DOCS !== '0' ? ` and ${DOC}` : ''}`);
-    if (!correctness.ok) process.exitCode = 1;
+    log(`  list      ${String(list.per_s).padStart(6)} req/s     p50 ${list.p50_ms} ms   p99 ${list.p99_ms} ms   errors ${JSON.stringify(list.errors)}, wrong pages ${listWrong}`);
+    log(`  list-pg   ${String(listDirect.per_s).padStart(6)} pages/s   p50 ${listDirect.p50_ms} ms   p99 ${listDirect.p99_ms} ms   (direct SELECT of the same page)`);
+    if (!correctness.ok || listWrong > 0 || Object.keys(list.errors).length) process.exitCode = 1;
   } finally {
     await stopAll().catch(() => undefined);
     if (env.BENCH_KEEP_DB !== '1') await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`).catch(() => undefined);
