@@ -66,8 +66,10 @@ export class SessionLifecycle {
       // User's stored role on each command, so a role changed over REST applies without a reconnect.
       roleSid: opened.roleSid !== opened.user.role_sid ? opened.roleSid : null,
     };
-    (socket.data as { session: SocketSession; user: unknown }).session = session;
-    (socket.data as { user: unknown }).user = opened.user;
+    const data = socket.data as { session: SocketSession; welcomeUser?: unknown };
+    data.session = session;
+    // Kept only until the `session` event is sent: an idle socket holds no copy of its User.
+    data.welcomeUser = opened.user;
   }
 
   private async welcome(socket: Socket): Promise<void> {
@@ -92,9 +94,16 @@ export class SessionLifecycle {
       identity,
       expiresAt: session.expiresAt,
       reachabilityEnabled: session.reachabilityEnabled,
-      user: (socket.data as { user: unknown }).user,
+      user: takeWelcomeUser(socket),
       channels,
       invitedChannels: invited,
     });
   }
+}
+
+function takeWelcomeUser(socket: Socket): unknown {
+  const data = socket.data as { welcomeUser?: unknown };
+  const user = data.welcomeUser;
+  delete data.welcomeUser;
+  return user;
 }

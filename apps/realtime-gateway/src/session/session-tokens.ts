@@ -7,10 +7,6 @@ import type { RealtimeConfig } from '../config/realtime.config';
 import { tokenSchedule } from '../tokens/token-schedule';
 import type { SocketSession } from './socket-session';
 
-interface Timers {
-  warn: NodeJS.Timeout;
-  expire: NodeJS.Timeout;
-}
 
 /**
  * The token lifecycle of each socket: `tokenAboutToExpire` before expiry, `tokenExpired` and a
@@ -18,7 +14,8 @@ interface Timers {
  */
 @Injectable()
 export class SessionTokens {
-  private readonly timers = new WeakMap<Socket, Timers>();
+  /** One timer per socket: armed for the warning, then re-armed for the expiry. */
+  private readonly timers = new WeakMap<Socket, NodeJS.Timeout>();
 
   constructor(
     private readonly nats: NatsTransport,
@@ -28,21 +25,27 @@ export class SessionTokens {
   schedule(socket: Socket, session: SocketSession): void {
     this.clear(socket);
     const { warnInMs, expireInMs } = tokenSchedule(session.expiresAt, Date.now(), this.config.TOKEN_EXPIRY_WARNING_SECONDS);
-    const warn = setTimeout(() => {
-      socket.emit('tokenAboutToExpire', { expiresAt: session.expiresAt, ttl: Math.max(0, session.expiresAt - Math.floor(Date.now() / 1000)) });
-    }, warnInMs);
-    const expire = setTimeout(() => {
-      socket.emit('tokenExpired', { expiresAt: session.expiresAt });
-      socket.disconnect(true);
-    }, expireInMs);
-    this.timers.set(socket, { warn, expire });
+    const scheduledAt = Date.now();
+    this.timers.set(
+      socket,
+      setTimeout(() => {
+        socket.emit('tokenAboutToExpire', { expiresAt: session.expiresAt, ttl: Math.max(0, session.expiresAt - Math.floor(Date.now() / 1000)) });
+        const remaining = Math.max(0, expireInMs - (Date.now() - scheduledAt));
+        this.timers.set(
+          socket,
+          setTimeout(() => {
+            socket.emit('tokenExpired', { expiresAt: session.expiresAt });
+            socket.disconnect(true);
+          }, remaining),
+        );
+      }, warnInMs),
+    );
   }
 
   clear(socket: Socket): void {
-    const timers = this.timers.get(socket);
-    if (!timers) return;
-    clearTimeout(timers.warn);
-    clearTimeout(timers.expire);
+    const timer = this.timers.get(socket);
+    if (!timer) return;
+    clearTimeout(timer);
     this.timers.delete(socket);
   }
 
