@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { clearRedisPrefix } from './parley.mjs';
-import { CPU_PROFILE, LOG_DIR, PROF_DIR, REDIS_URL, ROOT, freePort, progress } from './common.mjs';
+import { LOG_DIR, REDIS_URL, ROOT, freePort, nodeFlags, processHandle, progress, trackExit } from './common.mjs';
 
 async function startServer(channelPrefix, { inspect = false } = {}) {
   const port = await freePort();
@@ -12,17 +12,14 @@ async function startServer(channelPrefix, { inspect = false } = {}) {
   mkdirSync(LOG_DIR, { recursive: true });
   const logFile = join(LOG_DIR, `baseline-${port}.log`);
   const fd = openSync(logFile, 'w');
-  const execArgv = CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`, `--cpu-prof-name=baseline-${port}.cpuprofile`] : [];
-  if (inspectPort) execArgv.push(`--inspect=127.0.0.1:${inspectPort}`);
   const child = fork(join(ROOT, 'bench', 'lib', 'baseline-server.mjs'), [], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port), REDIS_URL, CHANNEL_PREFIX: channelPrefix },
-    execArgv,
+    execArgv: nodeFlags(`baseline-${port}`, inspectPort),
     stdio: ['ignore', fd, fd, 'ipc'],
   });
   closeSync(fd);
-  let exitCode;
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve((exitCode = code ?? signal))));
+  const exit = trackExit(child);
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`baseline server not ready; see ${logFile}`)), 20_000);
     child.once('message', () => {
@@ -35,28 +32,8 @@ async function startServer(channelPrefix, { inspect = false } = {}) {
     });
   });
   child.disconnect();
-  return {
-    app: 'baseline',
-    port,
-    url: `http://127.0.0.1:${port}`,
-    pid: child.pid,
-    logFile,
-    inspectPort,
-    exited,
-    get alive() {
-      return exitCode === undefined;
-    },
-    kill(signal = 'SIGKILL') {
-      if (exitCode === undefined) child.kill(signal);
-      return exited;
-    },
-    async stop() {
-      if (exitCode === undefined) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  return processHandle({ app: 'baseline', port, child, logFile, inspectPort, exit, graceMs: 5_000 });
+
 }
 
 export async function startBaseline({ servers = 2, inspectFirst = false } = {}) {

@@ -61,6 +61,47 @@ export async function waitFor(probe, { timeoutMs = 30_000, intervalMs = 50, desc
   }
 }
 
+/** Node flags of a measured process: a CPU profile when BENCH_CPU_PROF=1, the inspector on loopback when asked. */
+export function nodeFlags(name, inspectPort) {
+  const flags = CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  // The inspector lets a benchmark ask for a full garbage collection before it reads the heap.
+  if (inspectPort) flags.push(`--inspect=127.0.0.1:${inspectPort}`);
+  return flags;
+}
+
+/** Follows a child's exit: `exited` resolves with its code (or signal); `running()` says whether it still runs. */
+export function trackExit(child) {
+  let exitCode;
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve((exitCode = code ?? signal))));
+  return { exited, running: () => exitCode === undefined, exitCode: () => exitCode };
+}
+
+/** The handle of a started process: kill it, or stop it with SIGTERM and SIGKILL after `graceMs`. */
+export function processHandle({ app, port, child, logFile, inspectPort, exit, graceMs }) {
+  return {
+    app,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    logFile,
+    inspectPort,
+    exited: exit.exited,
+    get alive() {
+      return exit.running();
+    },
+    kill(signal = 'SIGKILL') {
+      if (exit.running()) child.kill(signal);
+      return exit.exited;
+    },
+    async stop() {
+      if (exit.running()) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exit.exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
 /**
  * A built service (`dist/apps/<app>/main.js`) as a process, ready when `/health/ready` answers 200. Its output goes
  * to tmp/bench-logs/<app>-<port>.log, written by the kernel (not piped through this process).
@@ -73,21 +114,17 @@ export async function startService(app, serviceEnv, { readyTimeoutMs = 60_000, i
   mkdirSync(LOG_DIR, { recursive: true });
   const logFile = join(LOG_DIR, `${app}-${port}.log`);
   const fd = openSync(logFile, 'w');
-  const nodeArgs = CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`, `--cpu-prof-name=${app}-${port}.cpuprofile`] : [];
-  // The inspector on loopback, so a benchmark can ask for a full garbage collection before it reads the heap.
-  if (inspectPort) nodeArgs.push(`--inspect=127.0.0.1:${inspectPort}`);
-  const child = spawn(process.execPath, [...nodeArgs, main], {
+  const child = spawn(process.execPath, [...nodeFlags(`${app}-${port}`, inspectPort), main], {
     cwd: ROOT,
     env: { PATH: env.PATH ?? '', NODE_ENV: 'production', LOG_LEVEL: env.BENCH_LOG_LEVEL ?? 'info', ...serviceEnv, PORT: String(port) },
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
-  let exitCode;
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve((exitCode = code ?? signal))));
+  const exit = trackExit(child);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
-    if (exitCode !== undefined) throw new Error(`${app} exited with ${exitCode}; see ${logFile}`);
+    if (!exit.running()) throw new Error(`${app} exited with ${exit.exitCode()}; see ${logFile}`);
     const ready = await fetch(`${url}/health/ready`).then((r) => r.status === 200, () => false);
     if (ready) break;
     if (Date.now() > deadline) {
@@ -96,28 +133,8 @@ export async function startService(app, serviceEnv, { readyTimeoutMs = 60_000, i
     }
     await sleep(100);
   }
-  return {
-    app,
-    port,
-    url,
-    pid: child.pid,
-    logFile,
-    inspectPort,
-    exited,
-    get alive() {
-      return exitCode === undefined;
-    },
-    kill(signal = 'SIGKILL') {
-      if (exitCode === undefined) child.kill(signal);
-      return exited;
-    },
-    async stop() {
-      if (exitCode === undefined) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  return processHandle({ app, port, child, logFile, inspectPort, exit, graceMs: 15_000 });
+
 }
 
 /** Values of Prometheus gauges/counters (summed over label sets) from a /metrics text. */
