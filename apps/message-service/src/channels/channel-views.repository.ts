@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { isSid } from '@parley/contracts';
-import { ChannelEntity, InviteEntity, MemberEntity, type NotificationLevel, RoleEntity, UserEntity } from '../database/entities';
+import { ChannelEntity, InviteEntity, MemberEntity, type NotificationLevel } from '../database/entities';
 import type { PagePlan } from '../paging/page-token';
 import type { LookupOptions } from '../scope/scope.repository';
 import type { SidKey } from '../paging/keysets';
+import { statement, Statements } from '../persistence/statements';
 
 /** An SDK user as the queries see it: its identity and, when its session carries one, its service role. */
 export interface Viewer {
@@ -61,34 +62,25 @@ interface AccessColumns extends RelationColumns {
  */
 @Injectable()
 export class ChannelViewsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly statements: Statements,
+  ) {}
 
-  /** The channel `key` (sid or unique name) names, with the viewer's relation and permissions; null when none. */
+  /**
+   * The channel `key` (sid or unique name) names, with the viewer's relation and permissions; null when none. Every
+   * SDK command runs this first, so it is a prepared statement (persistence/statements.ts), one per shape.
+   */
   async access(accountSid: string, serviceSid: string, key: string, viewer: Viewer, opts: AccessOptions = {}): Promise<ChannelAccessRow | null> {
-    const qb = this.viewed(opts.manager, accountSid, serviceSid, viewer.identity, opts.unread === true)
-      .andWhere(isSid(key, 'CH') ? 'c.sid = :key' : 'c.unique_name = :key', { key })
-      .leftJoin(RoleEntity, 'vmr', "vmr.account_sid = c.account_sid AND vmr.service_sid = c.service_sid AND vmr.sid = vm.role_sid AND vmr.type = 'channel'")
-      .addSelect('vmr.permissions', 'v_member_permissions')
-      .leftJoin(UserEntity, 'vu', 'vu.account_sid = c.account_sid AND vu.service_sid = c.service_sid AND vu.identity = :viewer')
-      .leftJoin(
-        RoleEntity,
-        'vsr',
-        "vsr.account_sid = c.account_sid AND vsr.service_sid = c.service_sid AND vsr.sid = COALESCE(CAST(:viewerRole AS varchar), vu.role_sid) AND vsr.type = 'deployment'",
-        { viewerRole: viewer.roleSid ?? null },
-      )
-      .addSelect('vsr.permissions', 'v_service_permissions');
-    // Only the channel row: the joined ones may be absent (outer joins cannot be locked).
-    if (opts.lock) qb.setLock('pessimistic_write', undefined, ['c']);
-    const { entities, raw } = await qb.getRawAndEntities<AccessColumns>();
-    const [channel] = entities;
-    const [columns] = raw;
-    if (!channel || !columns) return null;
-    const relation = relationOf(columns);
+    const stmt = ACCESS_STATEMENTS[isSid(key, 'CH') ? 'sid' : 'unique_name'][opts.unread === true ? 'unread' : 'plain'][opts.lock ? 'locked' : 'read'];
+    const [row] = await this.statements.rows<AccessRow>(stmt, [accountSid, serviceSid, key, viewer.identity, viewer.roleSid ?? null], opts.manager);
+    if (!row) return null;
+    const relation = relationOf(row);
     return {
-      channel,
+      channel: channelOf(row),
       relation,
-      servicePermissions: columns.v_service_permissions ?? [],
-      memberPermissions: relation.memberSid === null ? null : (columns.v_member_permissions ?? []),
+      servicePermissions: row.v_service_permissions ?? [],
+      memberPermissions: relation.memberSid === null ? null : (row.v_member_permissions ?? []),
     };
   }
 
@@ -144,15 +136,7 @@ export class ChannelViewsRepository {
       .addSelect('vm.notification_level', 'v_notification_level')
       .addSelect('vi.sid', 'v_invite_sid')
       .where('c.account_sid = :accountSid AND c.service_sid = :serviceSid', { accountSid, serviceSid, viewer: identity });
-    // Exact, as a UserChannel's: counted on the (channel_sid, index) unique index.
-    return qb.addSelect(
-      unread
-        ? `CASE WHEN vm.last_consumed_message_index IS NULL THEN NULL
-                ELSE (SELECT count(*)::int FROM messages x
-                       WHERE x.account_sid = c.account_sid AND x.channel_sid = c.sid AND x.index > vm.last_consumed_message_index) END`
-        : 'NULL::int',
-      'v_unread',
-    );
+    return qb.addSelect(unread ? UNREAD_COUNT : 'NULL::int', 'v_unread');
   }
 
   private async page(qb: SelectQueryBuilder<ChannelEntity>, plan: PagePlan<SidKey>, limit: number): Promise<ViewedChannel[]> {
@@ -172,6 +156,89 @@ const JOINED_SIDS = `SELECT jm.channel_sid FROM members jm JOIN users ju ON ju.s
 
 const INVITED_SIDS = `SELECT ji.channel_sid FROM invites ji
   WHERE ji.account_sid = :accountSid AND ji.service_sid = :serviceSid AND ji.identity = :viewer`;
+
+/*
+ * The permission read of every SDK command: the channel with the viewer's member row, invite, channel role, User and
+ * service role (the session's role, $5, else the User's), each an outer join on a unique index. Roles are read here,
+ * never cached, so a role edited over REST applies to the next command on every replica. `locked` locks the channel
+ * row only (outer joins cannot be locked); `unread` counts the viewer's unread messages (for replies that show the
+ * membership, not for a check).
+ */
+function accessSql(channelColumn: 'sid' | 'unique_name', unread: boolean, lock: boolean): string {
+  return `
+    SELECT c.sid, c.account_sid, c.service_sid, c.friendly_name, c.unique_name, c.attributes, c.type, c.created_by,
+           c.members_count, c.messages_count, c.next_message_index, c.last_message_sid, c.last_message_index,
+           c.last_message_date, c.date_created, c.date_updated,
+           vm.sid AS v_member_sid, vm.last_consumed_message_index AS v_last_consumed,
+           vm.notification_level AS v_notification_level, vi.sid AS v_invite_sid,
+           ${unread ? UNREAD_COUNT : 'NULL::int'} AS v_unread,
+           vmr.permissions AS v_member_permissions, vsr.permissions AS v_service_permissions
+      FROM channels c
+      LEFT JOIN members vm ON vm.account_sid = c.account_sid AND vm.channel_sid = c.sid AND vm.identity = $4
+      LEFT JOIN invites vi ON vi.account_sid = c.account_sid AND vi.channel_sid = c.sid AND vi.identity = $4
+      LEFT JOIN roles vmr ON vmr.account_sid = c.account_sid AND vmr.service_sid = c.service_sid AND vmr.sid = vm.role_sid
+                         AND vmr.type = 'channel'
+      LEFT JOIN users vu ON vu.account_sid = c.account_sid AND vu.service_sid = c.service_sid AND vu.identity = $4
+      LEFT JOIN roles vsr ON vsr.account_sid = c.account_sid AND vsr.service_sid = c.service_sid
+                         AND vsr.sid = COALESCE($5::varchar, vu.role_sid) AND vsr.type = 'deployment'
+     WHERE c.account_sid = $1 AND c.service_sid = $2 AND c.${channelColumn} = $3
+     ${lock ? 'FOR UPDATE OF c' : ''}`;
+}
+
+/** Exact, as a UserChannel's: counted on the (channel_sid, index) unique index. */
+const UNREAD_COUNT = `CASE WHEN vm.last_consumed_message_index IS NULL THEN NULL
+  ELSE (SELECT count(*)::int FROM messages x
+         WHERE x.account_sid = c.account_sid AND x.channel_sid = c.sid AND x.index > vm.last_consumed_message_index) END`;
+
+const accessShapes = (column: 'sid' | 'unique_name', unread: boolean) => ({
+  read: statement(`channel_access_${column}${unread ? '_unread' : ''}`, accessSql(column, unread, false)),
+  locked: statement(`channel_access_${column}${unread ? '_unread' : ''}_locked`, accessSql(column, unread, true)),
+});
+
+const ACCESS_STATEMENTS = {
+  sid: { plain: accessShapes('sid', false), unread: accessShapes('sid', true) },
+  unique_name: { plain: accessShapes('unique_name', false), unread: accessShapes('unique_name', true) },
+};
+
+interface AccessRow extends AccessColumns {
+  sid: string;
+  account_sid: string;
+  service_sid: string;
+  friendly_name: string | null;
+  unique_name: string | null;
+  attributes: string;
+  type: ChannelEntity['type'];
+  created_by: string;
+  members_count: number;
+  messages_count: number;
+  next_message_index: number;
+  last_message_sid: string | null;
+  last_message_index: number | null;
+  last_message_date: Date | null;
+  date_created: Date;
+  date_updated: Date;
+}
+
+function channelOf(row: AccessRow): ChannelEntity {
+  return Object.assign(new ChannelEntity(), {
+    sid: row.sid,
+    accountSid: row.account_sid,
+    serviceSid: row.service_sid,
+    friendlyName: row.friendly_name,
+    uniqueName: row.unique_name,
+    attributes: row.attributes,
+    type: row.type,
+    createdBy: row.created_by,
+    membersCount: row.members_count,
+    messagesCount: row.messages_count,
+    nextMessageIndex: row.next_message_index,
+    lastMessageSid: row.last_message_sid,
+    lastMessageIndex: row.last_message_index,
+    lastMessageDate: row.last_message_date,
+    dateCreated: row.date_created,
+    dateUpdated: row.date_updated,
+  });
+}
 
 function relationOf(columns: RelationColumns): ViewerRelation {
   return {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isSid } from '@parley/contracts';
 import { MessageEntity } from '../database/entities';
+import { statement, Statements } from '../persistence/statements';
 import type { IndexScan } from './message-paging';
 import type { MessageDraft } from './message-rules';
 
@@ -77,9 +78,13 @@ function idempotentSql(channelColumn: 'sid' | 'unique_name'): string {
     SELECT ch.sid AS channel_sid, ch.index, (SELECT count(*) FROM ins)::int AS inserted FROM ch`;
 }
 
+/** Prepared once per pool connection (persistence/statements.ts): every send runs one of these. */
 const SQL = {
-  sid: { batch: batchSql('sid'), idempotent: idempotentSql('sid') },
-  unique_name: { batch: batchSql('unique_name'), idempotent: idempotentSql('unique_name') },
+  sid: { batch: statement('message_batch_sid', batchSql('sid')), idempotent: statement('message_idempotent_sid', idempotentSql('sid')) },
+  unique_name: {
+    batch: statement('message_batch_unique_name', batchSql('unique_name')),
+    idempotent: statement('message_idempotent_unique_name', idempotentSql('unique_name')),
+  },
 };
 
 const channelColumn = (key: string) => (isSid(key, 'CH') ? 'sid' : 'unique_name');
@@ -95,11 +100,14 @@ interface BatchRow {
  */
 @Injectable()
 export class MessagesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    protected readonly statements: Statements,
+  ) {}
 
   /** Runs `work` in one transaction with a repository bound to it (joins the current one if already inside). */
   transaction<T>(work: (tx: MessagesRepository) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => work(new TransactionalMessagesRepository(this.dataSource, manager)));
+    return this.dataSource.transaction((manager) => work(new TransactionalMessagesRepository(this.dataSource, this.statements, manager)));
   }
 
   get manager(): EntityManager {
@@ -111,7 +119,7 @@ export class MessagesRepository {
     const last = drafts[drafts.length - 1];
     if (!last) throw new Error('an empty batch');
     const column = <K extends keyof MessageDraft>(key: K) => drafts.map((d) => d[key]);
-    const rows = (await this.dataSource.query(SQL[channelColumn(channelKey)].batch, [
+    const rows = await this.statements.rows<BatchRow>(SQL[channelColumn(channelKey)].batch, [
       accountSid,
       serviceSid,
       channelKey,
@@ -129,7 +137,7 @@ export class MessagesRepository {
       column('idempotencyKey'),
       drafts.map((d) => d.dateCreated.toISOString()),
       drafts.map((d) => d.dateUpdated.toISOString()),
-    ])) as BatchRow[];
+    ]);
     const row = rows[0];
     return row ? { kind: 'inserted', channelSid: row.channel_sid, firstIndex: row.first_index } : { kind: 'no-channel' };
   }
@@ -156,7 +164,11 @@ export class MessagesRepository {
     await runner.connect();
     try {
       await runner.startTransaction();
-      const rows = (await runner.query(SQL[channelColumn(channelKey)].idempotent, values)) as { channel_sid: string; index: number; inserted: number }[];
+      const rows = await this.statements.rows<{ channel_sid: string; index: number; inserted: number }>(
+        SQL[channelColumn(channelKey)].idempotent,
+        values,
+        runner.manager,
+      );
       const row = rows[0];
       const result: InsertOutcome = !row
         ? { kind: 'no-channel' }
@@ -235,9 +247,10 @@ export class MessagesRepository {
 class TransactionalMessagesRepository extends MessagesRepository {
   constructor(
     dataSource: DataSource,
+    statements: Statements,
     private readonly tx: EntityManager,
   ) {
-    super(dataSource);
+    super(dataSource, statements);
   }
 
   override get manager(): EntityManager {

@@ -7,6 +7,7 @@ import { NatsTransport } from '@parley/nats';
 import { Metrics, Readiness, ROOT_LOGGER } from '@parley/platform';
 import { dataSourceOptions } from '../database/data-source-options';
 import { runMigrations } from '../database/run-migrations';
+import { Statements } from './statements';
 
 export interface DatabaseOptions {
   url: string;
@@ -67,8 +68,9 @@ export class DatabaseModule {
           },
         },
         DatabaseLifecycle,
+        Statements,
       ],
-      exports: [DataSource],
+      exports: [DataSource, Statements],
     };
   }
 }
