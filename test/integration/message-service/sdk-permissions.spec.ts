@@ -355,6 +355,56 @@ describe('message-service: SDK role permissions over NATS', () => {
     });
   });
 
+  describe('commands to one channel at once (their permission reads go as one statement)', () => {
+    it('answers each sender by its own standing and role, by sid and by unique name alike', async () => {
+      const w = await world();
+      const sendAs = (identity: string, channel: string, roleSid?: string) =>
+        outcomeOf(
+          send('chat.v1.cmd.message.create', {
+            caller: as(w.serviceSid, identity, roleSid),
+            params: { ServiceSid: w.serviceSid, ChannelSid: channel, Body: `from ${identity}`, From: identity },
+          }),
+        );
+      const before = await pg.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE channel_sid = $1', [w.channel.sid]);
+      const unique = w.channel.unique_name as string;
+      const outcomes = await Promise.all([
+        sendAs('creator', w.channel.sid),
+        sendAs('member', w.channel.sid),
+        sendAs('outsider', w.channel.sid),
+        sendAs('admin', w.channel.sid),
+        sendAs('member', unique),
+        sendAs('outsider', unique),
+        sendAs('nobody-at-all', w.channel.sid),
+        // The same identity in two sessions with different roles: each read by its own.
+        sendAs('member', w.channel.sid, w.roles.serviceAdmin),
+        sendAs('outsider', `CH${'0'.repeat(32)}`),
+      ]);
+      expect(outcomes).toEqual(['ok', 'ok', NOT_MEMBER, NOT_MEMBER, 'ok', NOT_MEMBER, NOT_MEMBER, 'ok', INVISIBLE]);
+      const after = await pg.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE channel_sid = $1', [w.channel.sid]);
+      expect(after.rows[0]?.n).toBe((before.rows[0]?.n ?? 0) + 4);
+    });
+
+    it('takes the right away from every concurrent sender once the role is edited', async () => {
+      const w = await world();
+      const channelUser = await send('chat.v1.cmd.role.fetch', { caller: system(), params: { ServiceSid: w.serviceSid, Sid: w.roles.channelUser } });
+      await send('chat.v1.cmd.role.update', {
+        caller: system(),
+        params: { ServiceSid: w.serviceSid, Sid: w.roles.channelUser, Permission: channelUser.permissions.filter((p) => p !== 'sendMessage') },
+      });
+      const outcomes = await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          outcomeOf(
+            send('chat.v1.cmd.message.create', {
+              caller: as(w.serviceSid, i % 2 === 0 ? 'member' : 'creator'),
+              params: { ServiceSid: w.serviceSid, ChannelSid: w.channel.sid, Body: `try ${i}`, From: i % 2 === 0 ? 'member' : 'creator' },
+            }),
+          ),
+        ),
+      );
+      expect(outcomes).toEqual([DENIED, 'ok', DENIED, 'ok', DENIED]);
+    });
+  });
+
   describe('channel reads with the reader’s membership', () => {
     it('fetch and list carry the membership and the newest message; REST reads never do', async () => {
       const w = await world();

@@ -74,14 +74,23 @@ export class ChannelViewsRepository {
   async access(accountSid: string, serviceSid: string, key: string, viewer: Viewer, opts: AccessOptions = {}): Promise<ChannelAccessRow | null> {
     const stmt = ACCESS_STATEMENTS[isSid(key, 'CH') ? 'sid' : 'unique_name'][opts.unread === true ? 'unread' : 'plain'][opts.lock ? 'locked' : 'read'];
     const [row] = await this.statements.rows<AccessRow>(stmt, [accountSid, serviceSid, key, viewer.identity, viewer.roleSid ?? null], opts.manager);
-    if (!row) return null;
-    const relation = relationOf(row);
-    return {
-      channel: channelOf(row),
-      relation,
-      servicePermissions: row.v_service_permissions ?? [],
-      memberPermissions: relation.memberSid === null ? null : (row.v_member_permissions ?? []),
-    };
+    return row ? accessRowOf(row) : null;
+  }
+
+  /**
+   * `access` for several viewers of one channel in one statement (concurrent commands to a channel, batched by
+   * ChannelAccess): a row per distinct viewer, keyed by viewerKey(); empty when the channel does not exist.
+   */
+  async accessMany(accountSid: string, serviceSid: string, key: string, viewers: readonly Viewer[]): Promise<Map<string, ChannelAccessRow>> {
+    const stmt = ACCESS_MANY_STATEMENTS[isSid(key, 'CH') ? 'sid' : 'unique_name'];
+    const rows = await this.statements.rows<AccessRow & { v_identity: string; v_role: string | null }>(stmt, [
+      accountSid,
+      serviceSid,
+      key,
+      viewers.map((v) => v.identity),
+      viewers.map((v) => v.roleSid ?? null),
+    ]);
+    return new Map(rows.map((row) => [viewerKey({ identity: row.v_identity, roleSid: row.v_role ?? undefined }), accessRowOf(row)]));
   }
 
   /** The permissions of the viewer's service role (the session's, else its User's); empty without one. */
@@ -165,24 +174,39 @@ const INVITED_SIDS = `SELECT ji.channel_sid FROM invites ji
  * membership, not for a check).
  */
 function accessSql(channelColumn: 'sid' | 'unique_name', unread: boolean, lock: boolean): string {
+  return accessQuery(channelColumn, { unread, lock, many: false });
+}
+
+/**
+ * The same read for a list of viewers ($4 identities, $5 their session roles, in pairs): one row per viewer, each
+ * with its own joins, and no row at all when the channel does not exist.
+ */
+function accessManySql(channelColumn: 'sid' | 'unique_name'): string {
+  return accessQuery(channelColumn, { unread: false, lock: false, many: true });
+}
+
+function accessQuery(channelColumn: 'sid' | 'unique_name', opts: { unread: boolean; lock: boolean; many: boolean }): string {
+  const identity = opts.many ? 'v.identity' : '$4';
+  const role = opts.many ? 'v.role_sid' : '$5::varchar';
   return `
-    SELECT c.sid, c.account_sid, c.service_sid, c.friendly_name, c.unique_name, c.attributes, c.type, c.created_by,
+    SELECT ${opts.many ? 'v.identity AS v_identity, v.role_sid AS v_role, ' : ''}c.sid, c.account_sid, c.service_sid, c.friendly_name, c.unique_name, c.attributes, c.type, c.created_by,
            c.members_count, c.messages_count, c.next_message_index, c.last_message_sid, c.last_message_index,
            c.last_message_date, c.date_created, c.date_updated,
            vm.sid AS v_member_sid, vm.last_consumed_message_index AS v_last_consumed,
            vm.notification_level AS v_notification_level, vi.sid AS v_invite_sid,
-           ${unread ? UNREAD_COUNT : 'NULL::int'} AS v_unread,
+           ${opts.unread ? UNREAD_COUNT : 'NULL::int'} AS v_unread,
            vmr.permissions AS v_member_permissions, vsr.permissions AS v_service_permissions
       FROM channels c
-      LEFT JOIN members vm ON vm.account_sid = c.account_sid AND vm.channel_sid = c.sid AND vm.identity = $4
-      LEFT JOIN invites vi ON vi.account_sid = c.account_sid AND vi.channel_sid = c.sid AND vi.identity = $4
+      ${opts.many ? 'CROSS JOIN unnest($4::text[], $5::varchar[]) AS v(identity, role_sid)' : ''}
+      LEFT JOIN members vm ON vm.account_sid = c.account_sid AND vm.channel_sid = c.sid AND vm.identity = ${identity}
+      LEFT JOIN invites vi ON vi.account_sid = c.account_sid AND vi.channel_sid = c.sid AND vi.identity = ${identity}
       LEFT JOIN roles vmr ON vmr.account_sid = c.account_sid AND vmr.service_sid = c.service_sid AND vmr.sid = vm.role_sid
                          AND vmr.type = 'channel'
-      LEFT JOIN users vu ON vu.account_sid = c.account_sid AND vu.service_sid = c.service_sid AND vu.identity = $4
+      LEFT JOIN users vu ON vu.account_sid = c.account_sid AND vu.service_sid = c.service_sid AND vu.identity = ${identity}
       LEFT JOIN roles vsr ON vsr.account_sid = c.account_sid AND vsr.service_sid = c.service_sid
-                         AND vsr.sid = COALESCE($5::varchar, vu.role_sid) AND vsr.type = 'deployment'
+                         AND vsr.sid = COALESCE(${role}, vu.role_sid) AND vsr.type = 'deployment'
      WHERE c.account_sid = $1 AND c.service_sid = $2 AND c.${channelColumn} = $3
-     ${lock ? 'FOR UPDATE OF c' : ''}`;
+     ${opts.lock ? 'FOR UPDATE OF c' : ''}`;
 }
 
 /** Exact, as a UserChannel's: counted on the (channel_sid, index) unique index. */
@@ -199,6 +223,16 @@ const ACCESS_STATEMENTS = {
   sid: { plain: accessShapes('sid', false), unread: accessShapes('sid', true) },
   unique_name: { plain: accessShapes('unique_name', false), unread: accessShapes('unique_name', true) },
 };
+
+const ACCESS_MANY_STATEMENTS = {
+  sid: statement('channel_access_many_sid', accessManySql('sid')),
+  unique_name: statement('channel_access_many_unique_name', accessManySql('unique_name')),
+};
+
+/** One viewer as a key: its identity and the role its session carries (two sessions may carry different roles). */
+export function viewerKey(viewer: Viewer): string {
+  return `${viewer.roleSid ?? ''} ${viewer.identity}`;
+}
 
 interface AccessRow extends AccessColumns {
   sid: string;
@@ -217,6 +251,16 @@ interface AccessRow extends AccessColumns {
   last_message_date: Date | null;
   date_created: Date;
   date_updated: Date;
+}
+
+function accessRowOf(row: AccessRow): ChannelAccessRow {
+  const relation = relationOf(row);
+  return {
+    channel: channelOf(row),
+    relation,
+    servicePermissions: row.v_service_permissions ?? [],
+    memberPermissions: relation.memberSid === null ? null : (row.v_member_permissions ?? []),
+  };
 }
 
 function channelOf(row: AccessRow): ChannelEntity {

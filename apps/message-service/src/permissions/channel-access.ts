@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Caller } from '@parley/contracts';
-import { ChannelViewsRepository, type AccessOptions, type ChannelAccessRow, type Viewer } from '../channels/channel-views.repository';
+import { ChannelViewsRepository, viewerKey, type AccessOptions, type ChannelAccessRow, type Viewer } from '../channels/channel-views.repository';
+import { KeyedBatcher } from '../messages/send-batcher';
 import type { ChannelEntity } from '../database/entities';
 import { notMember } from '../members/membership-rules';
 import { channelNotFound, ScopeRepository } from '../scope/scope.repository';
@@ -28,6 +29,16 @@ export function viewerOf(caller: Caller): Viewer | null {
  */
 @Injectable()
 export class ChannelAccess {
+  /**
+   * Plain permission reads (outside a transaction) of users addressing the same channel together are one statement:
+   * under load many members send to a channel at once, and each send starts with this read. A lone read is not
+   * delayed (send-batcher.ts: nothing waits on a timer).
+   */
+  private readonly reads = new KeyedBatcher<{ accountSid: string; serviceSid: string; key: string; viewer: Viewer }, ChannelAccessRow | null>(
+    (_key, items) => this.readMany(items),
+    { maxItems: 100, maxWeight: 100 },
+  );
+
   constructor(
     private readonly views: ChannelViewsRepository,
     private readonly scope: ScopeRepository,
@@ -43,7 +54,10 @@ export class ChannelAccess {
     const viewer = viewerOf(caller);
     if (!viewer) return { channel: await this.scope.channel(caller.accountSid, serviceSid, key, opts), viewer: null, key };
     requireServiceAccess(caller, serviceSid);
-    const row = await this.views.access(caller.accountSid, serviceSid, key, viewer, opts);
+    const plain = opts.manager === undefined && !opts.lock && !opts.unread;
+    const row = plain
+      ? await this.reads.submit(`${caller.accountSid}/${serviceSid}/${key}`, { accountSid: caller.accountSid, serviceSid, key, viewer })
+      : await this.views.access(caller.accountSid, serviceSid, key, viewer, opts);
     if (!row) throw channelNotFound(serviceSid, key);
     const view = { channel: row.channel, viewer: { ...row, identity: viewer.identity }, key };
     this.require(view, 'channel.read');
@@ -65,6 +79,16 @@ export class ChannelAccess {
     requireServiceAccess(caller, serviceSid);
     const servicePermissions = await this.views.servicePermissions(caller.accountSid, serviceSid, viewer, manager);
     if (denial(action, { servicePermissions, channel: null })) throw notAuthorized();
+  }
+
+  /** One batch of plain reads (all of one channel): one statement for one viewer, one for several. */
+  private async readMany(items: { accountSid: string; serviceSid: string; key: string; viewer: Viewer }[]): Promise<PromiseSettledResult<ChannelAccessRow | null>[]> {
+    const [first] = items;
+    if (!first) return [];
+    if (items.length === 1) return [{ status: 'fulfilled', value: await this.views.access(first.accountSid, first.serviceSid, first.key, first.viewer) }];
+    const viewers = [...new Map(items.map((i) => [viewerKey(i.viewer), i.viewer])).values()];
+    const rows = await this.views.accessMany(first.accountSid, first.serviceSid, first.key, viewers);
+    return items.map((i) => ({ status: 'fulfilled', value: rows.get(viewerKey(i.viewer)) ?? null }));
   }
 
   private refusal(why: Denial, view: ChannelView): Error {
