@@ -42,6 +42,7 @@ import {
 import { storage, Store } from 'nestjs-pino/storage';
 import { CORRELATION_HEADER, currentCorrelationId, newCorrelationId, withCorrelation } from './correlation';
 import { isTransientDependencyError } from './transient-errors';
+import { WriteTurn } from './write-turn';
 
 export interface NatsTransportOptions {
   servers: string;
@@ -87,9 +88,12 @@ export class NatsTransport {
   /** Handlers still running: drain waits for them so every accepted command gets its reply. */
   private readonly inFlight = new Set<Promise<void>>();
   private draining: Promise<void> | null = null;
+  /** Outgoing messages (requests, replies, events) of one event-loop turn go out in one socket write. */
+  private readonly turn: WriteTurn;
 
   constructor(private readonly options: NatsTransportOptions) {
     this.prefix = options.subjectPrefix ? `${options.subjectPrefix}.` : '';
+    this.turn = new WriteTurn((err) => this.options.logger.error({ err }, 'nats message not sent'));
   }
 
   async connect(): Promise<void> {
@@ -131,6 +135,8 @@ export class NatsTransport {
 
     for (let attempt = 0; ; attempt++) {
       try {
+        this.connection();
+        await this.turn.next();
         const msg = await this.connection().request(this.prefix + subject, data, { timeout, headers: hdrs });
         const reply = codec.decode(msg.data) as Reply<unknown>;
         if (reply && reply.ok === true) {
@@ -258,7 +264,9 @@ export class NatsTransport {
   private emit(subject: string, payload: unknown): void {
     const hdrs = natsHeaders();
     hdrs.set(CORRELATION_HEADER, currentCorrelationId() ?? newCorrelationId());
-    this.connection().publish(this.prefix + subject, codec.encode(payload), { headers: hdrs });
+    const nc = this.connection();
+    const data = codec.encode(payload);
+    this.turn.defer(() => nc.publish(this.prefix + subject, data, { headers: hdrs }));
   }
 
   /**
@@ -312,6 +320,8 @@ export class NatsTransport {
     try {
       await Promise.all(this.subs.map((sub) => sub.drain().catch(() => undefined)));
       await Promise.allSettled([...this.inFlight]);
+      // The last replies and events, before the connection flushes and closes.
+      this.turn.flush();
       await nc.drain();
     } catch (err) {
       this.options.logger.warn({ err }, 'nats drain failed; closing');
@@ -340,7 +350,10 @@ export class NatsTransport {
         reply = { ok: false, error: Errors.internal().toBody() };
       }
     }
-    if (msg.reply) msg.respond(codec.encode(reply));
+    if (msg.reply) {
+      const data = codec.encode(reply);
+      this.turn.defer(() => msg.respond(data));
+    }
   }
 
   private connection(): NatsConnection {
