@@ -103,6 +103,9 @@ export class NatsTransport {
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
       waitOnFirstConnect: false,
+      // nats.js would build two Errors (with stacks) per request for a timeout that almost never happens; a
+      // failed request is answered as 503 by subject here, so those stacks were never read.
+      noAsyncTraces: true,
     });
     void this.watchStatus(this.nc);
   }
