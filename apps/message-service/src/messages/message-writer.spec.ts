@@ -2,7 +2,7 @@ import { createMessageParamsSchema } from '@parley/contracts';
 import { Metrics } from '@parley/platform';
 import { MessageWriter } from './message-writer';
 import { newMessageDraft, type MessageDraft } from './message-rules';
-import type { BatchOutcome, InsertOutcome, MessagesRepository } from './messages.repository';
+import type { BatchOutcome, InsertOutcome, MessagesRepository, SendCheck } from './messages.repository';
 
 const AC = `AC${'a'.repeat(32)}`;
 const IS = `IS${'b'.repeat(32)}`;
@@ -27,22 +27,24 @@ const refused = (code: string) => Object.assign(new Error(`refused ${code}`), { 
 function fakeRepository(opts: { poison?: string[]; batchError?: (drafts: MessageDraft[]) => Error | null; idempotent?: InsertOutcome } = {}) {
   const batches: string[][] = [];
   const idempotent: string[] = [];
+  const checked: (string | null)[] = [];
   let next = 0;
   const repo = {
-    async insertBatch(_a: string, _s: string, _c: string, drafts: MessageDraft[]): Promise<BatchOutcome> {
+    async insertBatch(_a: string, _s: string, _c: string, drafts: MessageDraft[], checks: (SendCheck | null)[] = []): Promise<BatchOutcome> {
       batches.push(drafts.map((d) => d.body ?? ''));
+      checked.push(...checks.map((c) => c?.identity ?? null));
       const error = opts.batchError?.(drafts) ?? (drafts.some((d) => opts.poison?.includes(d.body ?? '')) ? refused('22021') : null);
       if (error) throw error;
-      const firstIndex = next;
-      next += drafts.length;
-      return { kind: 'inserted', channelSid: CH, firstIndex };
+      // As the statement does: a send whose check fails is not kept; the kept ones get consecutive indexes.
+      return { kind: 'inserted', channelSid: CH, indexes: drafts.map((_, i) => (checks[i]?.identity === 'refused' ? null : next++)) };
     },
-    async insertIdempotent(_a: string, _s: string, _c: string, d: MessageDraft): Promise<InsertOutcome> {
+    async insertIdempotent(_a: string, _s: string, _c: string, d: MessageDraft, check: SendCheck | null = null): Promise<InsertOutcome> {
       idempotent.push(d.body ?? '');
+      if (check?.identity === 'refused') return { kind: 'denied', channelSid: CH };
       return opts.idempotent ?? { kind: 'inserted', channelSid: CH, index: next++ };
     },
   };
-  return { repo: repo as unknown as MessagesRepository, batches, idempotent };
+  return { repo: repo as unknown as MessagesRepository, batches, idempotent, checked };
 }
 
 const writerOf = (repo: MessagesRepository) => new MessageWriter(repo, new Metrics('message-service', 'test'));
@@ -92,6 +94,38 @@ describe('MessageWriter', () => {
     const { repo, idempotent } = fakeRepository({ batchError: () => refused('23505') });
     await expect(send(writerOf(repo), draft('x'))).rejects.toThrow('refused 23505');
     expect(idempotent).toEqual([]);
+  });
+
+  it("hands each send's check to the statement and answers a refused one as denied, alone", async () => {
+    const { repo, batches, checked } = fakeRepository();
+    const writer = writerOf(repo);
+    const as = (identity: string): SendCheck => ({ identity, roleSid: null, permission: 'sendMessage' });
+    const outcomes = await Promise.all([
+      writer.write(AC, IS, CH, draft('a'), as('alice')),
+      writer.write(AC, IS, CH, draft('b'), as('refused')),
+      writer.write(AC, IS, CH, draft('c')),
+    ]);
+    expect(batches).toEqual([['a', 'b', 'c']]);
+    expect(checked).toEqual(['alice', 'refused', null]);
+    expect(outcomes).toEqual([
+      { kind: 'inserted', channelSid: CH, index: 0 },
+      { kind: 'denied', channelSid: CH },
+      { kind: 'inserted', channelSid: CH, index: 1 },
+    ]);
+  });
+
+  it('keeps the check on the path of a send written alone', async () => {
+    const { repo, idempotent } = fakeRepository({ batchError: (drafts) => (drafts.length > 1 ? refused('23505') : null) });
+    const writer = writerOf(repo);
+    const outcomes = await Promise.all([
+      writer.write(AC, IS, CH, draft('k', 'key-1'), { identity: 'refused', roleSid: null, permission: 'sendMessage' }),
+      writer.write(AC, IS, CH, draft('plain'), { identity: 'refused', roleSid: null, permission: 'sendMessage' }),
+    ]);
+    expect(idempotent).toEqual(['k']);
+    expect(outcomes).toEqual([
+      { kind: 'denied', channelSid: CH },
+      { kind: 'denied', channelSid: CH },
+    ]);
   });
 
   it('answers no-channel to every send of the batch', async () => {

@@ -3,13 +3,15 @@ import { Histogram } from 'prom-client';
 import { Metrics } from '@parley/platform';
 import { KeyedBatcher, type BatchLimits } from './send-batcher';
 import type { MessageDraft } from './message-rules';
-import { MessagesRepository, type InsertOutcome } from './messages.repository';
+import { MessagesRepository, type BatchOutcome, type InsertOutcome, type SendCheck } from './messages.repository';
 
 interface SendJob {
   accountSid: string;
   serviceSid: string;
   channelKey: string;
   draft: MessageDraft;
+  /** An SDK user's permission check, made by the write itself; null for REST. */
+  check: SendCheck | null;
 }
 
 /**
@@ -55,8 +57,9 @@ export class MessageWriter {
     });
   }
 
-  write(accountSid: string, serviceSid: string, channelKey: string, draft: MessageDraft): Promise<InsertOutcome> {
-    return this.batcher.submit(`${accountSid}/${serviceSid}/${channelKey}`, { accountSid, serviceSid, channelKey, draft });
+  /** Writes one send; with a `check`, only when the SDK user's permission check passes ('denied' otherwise). */
+  write(accountSid: string, serviceSid: string, channelKey: string, draft: MessageDraft, check: SendCheck | null = null): Promise<InsertOutcome> {
+    return this.batcher.submit(`${accountSid}/${serviceSid}/${channelKey}`, { accountSid, serviceSid, channelKey, draft, check });
   }
 
   private async writeBatch(jobs: SendJob[]): Promise<PromiseSettledResult<InsertOutcome>[]> {
@@ -65,12 +68,15 @@ export class MessageWriter {
     this.batchSize.observe(jobs.length);
     const timer = this.batchSeconds.startTimer();
     try {
-      const outcome = await this.messages.insertBatch(first.accountSid, first.serviceSid, first.channelKey, jobs.map((j) => j.draft));
+      const outcome = await this.messages.insertBatch(
+        first.accountSid,
+        first.serviceSid,
+        first.channelKey,
+        jobs.map((j) => j.draft),
+        jobs.map((j) => j.check),
+      );
       timer();
-      return jobs.map((_, i) => ({
-        status: 'fulfilled' as const,
-        value: outcome.kind === 'inserted' ? { kind: 'inserted', channelSid: outcome.channelSid, index: outcome.firstIndex + i } : outcome,
-      }));
+      return jobs.map((_, i) => ({ status: 'fulfilled' as const, value: outcomeAt(outcome, i) }));
     } catch (err) {
       // Only a statement Postgres refused is certainly not written; after anything else (a lost connection) the
       // batch may have committed, and writing its sends again would store them twice.
@@ -89,11 +95,17 @@ export class MessageWriter {
     }
   }
 
-  private async writeOne({ accountSid, serviceSid, channelKey, draft }: SendJob): Promise<InsertOutcome> {
-    if (draft.idempotencyKey !== null) return this.messages.insertIdempotent(accountSid, serviceSid, channelKey, draft);
-    const outcome = await this.messages.insertBatch(accountSid, serviceSid, channelKey, [draft]);
-    return outcome.kind === 'inserted' ? { kind: 'inserted', channelSid: outcome.channelSid, index: outcome.firstIndex } : outcome;
+  private async writeOne({ accountSid, serviceSid, channelKey, draft, check }: SendJob): Promise<InsertOutcome> {
+    if (draft.idempotencyKey !== null) return this.messages.insertIdempotent(accountSid, serviceSid, channelKey, draft, check);
+    return outcomeAt(await this.messages.insertBatch(accountSid, serviceSid, channelKey, [draft], [check]), 0);
   }
+}
+
+/** The outcome of the batch's i-th send. */
+function outcomeAt(outcome: BatchOutcome, i: number): InsertOutcome {
+  if (outcome.kind !== 'inserted') return outcome;
+  const index = outcome.indexes[i] ?? null;
+  return index === null ? { kind: 'denied', channelSid: outcome.channelSid } : { kind: 'inserted', channelSid: outcome.channelSid, index };
 }
 
 function sqlState(err: unknown): string | undefined {

@@ -11,61 +11,118 @@ export type InsertOutcome =
   | { kind: 'inserted'; channelSid: string; index: number }
   /** The channel already holds a message with this idempotency key: nothing was written. */
   | { kind: 'duplicate'; channelSid: string }
+  /** The SDK user's send failed its permission check (see SendCheck): nothing was written. */
+  | { kind: 'denied'; channelSid: string }
   /** No such channel in this account and service. */
   | { kind: 'no-channel' };
 
-/** What the insert of a batch did: its messages have the indexes firstIndex, firstIndex + 1, … in order. */
-export type BatchOutcome = { kind: 'inserted'; channelSid: string; firstIndex: number } | { kind: 'no-channel' };
+/**
+ * What the insert of a batch did: `indexes[i]` is the index of the batch's i-th message, or null when that send
+ * failed its check. The inserted ones have consecutive indexes, in the batch's order.
+ */
+export type BatchOutcome = { kind: 'inserted'; channelSid: string; indexes: (number | null)[] } | { kind: 'no-channel' };
+
+/**
+ * The permission an SDK user's send needs, checked by the write statement itself: the user is a member of the
+ * channel, and `permission` is in its channel role or its service role (the session's, else its User's). That is
+ * exactly sdk-actions.ts' rule for message.send / message.sendMedia (a member always sees its channel); the
+ * statement only says yes or no, and a refused send is answered by the full check (ChannelAccess), whose error says why.
+ */
+export interface SendCheck {
+  identity: string;
+  roleSid: string | null;
+  permission: 'sendMessage' | 'sendMediaMessage';
+}
 
 /*
- * A send, in ONE statement: the channel row's UPDATE assigns the indexes (its row lock serialises sends to one
- * channel until the commit, so an index never repeats) and maintains messages_count and last_message_*; the
- * INSERT takes the indexes from it. The channel is found by sid or unique name in the same statement. The
- * statement writes a batch (1..n messages, see send-batcher.ts) as its own transaction: one round trip, the lock
- * held for the shortest time. `RETURNING next_message_index - n` is the first index of the batch.
+ * The permission joins of a send's check, for the channel `channel` and the viewer columns named: its member row,
+ * that member's channel role, its User and its service role. Every join is on a unique index.
+ */
+function permissionJoins(channel: string, identity: string, role: string): string {
+  return `
+        LEFT JOIN members vm ON vm.account_sid = $1 AND vm.channel_sid = ${channel} AND vm.identity = ${identity}
+        LEFT JOIN roles vmr ON vmr.account_sid = $1 AND vmr.service_sid = $2 AND vmr.sid = vm.role_sid AND vmr.type = 'channel'
+        LEFT JOIN users vu ON vu.account_sid = $1 AND vu.service_sid = $2 AND vu.identity = ${identity}
+        LEFT JOIN roles vsr ON vsr.account_sid = $1 AND vsr.service_sid = $2 AND vsr.type = 'deployment'
+                           AND vsr.sid = COALESCE(${role}, vu.role_sid)`;
+}
+
+const permitted = (permission: string) =>
+  `(vm.sid IS NOT NULL AND ${permission} = ANY (COALESCE(vmr.permissions, '{}'::text[]) || COALESCE(vsr.permissions, '{}'::text[])))`;
+
+/*
+ * A send, in ONE statement: the channel is found by sid or unique name; each message whose sender is checked
+ * (an SDK user: check_permission set) is kept only when its permission check passes (SendCheck), read in the same
+ * statement; the channel row's UPDATE assigns the kept messages' indexes (its row lock serialises sends to one
+ * channel until the commit, so an index never repeats) and maintains messages_count and last_message_*; the INSERT
+ * takes the indexes from it. The statement writes a batch (1..n messages, see send-batcher.ts) as its own
+ * transaction: one round trip, the lock held for the shortest time. It answers the channel (null: none), the first
+ * index and the ordinals (1-based) of the messages kept.
  */
 function batchSql(channelColumn: 'sid' | 'unique_name'): string {
   return `
-    WITH ch AS (
-      UPDATE channels
-         SET next_message_index = next_message_index + $4::int,
-             messages_count = messages_count + $4::int,
-             last_message_sid = $5::varchar,
-             last_message_index = next_message_index + $4::int - 1,
-             last_message_date = $6::timestamptz
-       WHERE account_sid = $1 AND service_sid = $2 AND ${channelColumn} = $3
-       RETURNING sid, next_message_index - $4::int AS first_index
+    WITH target AS (
+      SELECT c.sid FROM channels c WHERE c.account_sid = $1 AND c.service_sid = $2 AND c.${channelColumn} = $3
+    ), req AS (
+      SELECT * FROM unnest($4::varchar[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::text[], $10::varchar[],
+                           $11::text[], $12::text[], $13::timestamptz[], $14::timestamptz[], $15::text[], $16::varchar[],
+                           $17::text[])
+             WITH ORDINALITY AS i(sid, author, body, attributes, was_edited, last_updated_by, type, media, idempotency_key,
+                                  date_created, date_updated, check_identity, check_role, check_permission, ord)
+    ), allowed AS (
+      SELECT r.*, (row_number() OVER (ORDER BY r.ord))::int AS pos
+        FROM req r CROSS JOIN target t ${permissionJoins('t.sid', 'r.check_identity', 'r.check_role')}
+       WHERE r.check_permission IS NULL OR ${permitted('r.check_permission')}
+    ), tally AS (
+      SELECT count(*)::int AS n, (array_agg(sid ORDER BY pos DESC))[1] AS last_sid,
+             (array_agg(date_created ORDER BY pos DESC))[1] AS last_date
+        FROM allowed
+    ), ch AS (
+      UPDATE channels c
+         SET next_message_index = c.next_message_index + tally.n,
+             messages_count = c.messages_count + tally.n,
+             last_message_sid = tally.last_sid,
+             last_message_index = c.next_message_index + tally.n - 1,
+             last_message_date = tally.last_date
+        FROM tally
+       WHERE c.account_sid = $1 AND c.service_sid = $2 AND c.sid = (SELECT sid FROM target) AND tally.n > 0
+       RETURNING c.sid, c.next_message_index - tally.n AS first_index
     ), ins AS (
       INSERT INTO messages (sid, account_sid, service_sid, channel_sid, "index", author, body, attributes, was_edited,
                             last_updated_by, "type", media, to_sid, idempotency_key, date_created, date_updated)
-      SELECT i.sid, $1::varchar, $2::varchar, ch.sid, ch.first_index + i.ord::int - 1, i.author, i.body, i.attributes,
-             i.was_edited, i.last_updated_by, i.type, i.media::jsonb, ch.sid, i.idempotency_key, i.date_created, i.date_updated
-        FROM ch CROSS JOIN unnest($7::varchar[], $8::text[], $9::text[], $10::text[], $11::boolean[], $12::text[],
-                                  $13::varchar[], $14::text[], $15::text[], $16::timestamptz[], $17::timestamptz[])
-             WITH ORDINALITY AS i(sid, author, body, attributes, was_edited, last_updated_by, type, media,
-                                  idempotency_key, date_created, date_updated, ord)
+      SELECT a.sid, $1::varchar, $2::varchar, ch.sid, ch.first_index + a.pos - 1, a.author, a.body, a.attributes,
+             a.was_edited, a.last_updated_by, a.type, a.media::jsonb, ch.sid, a.idempotency_key, a.date_created, a.date_updated
+        FROM ch CROSS JOIN allowed a
       RETURNING 1
     )
-    SELECT ch.sid AS channel_sid, ch.first_index, (SELECT count(*) FROM ins)::int AS inserted FROM ch`;
+    SELECT t.sid AS channel_sid, ch.first_index, ARRAY(SELECT ord::int FROM allowed ORDER BY pos) AS allowed,
+           (SELECT count(*) FROM ins)::int AS inserted
+      FROM target t LEFT JOIN ch ON true`;
 }
 
 /*
  * A send with an idempotency key that may be a retry: the same statement for one message, whose INSERT does
  * nothing when the channel already holds the key. The caller runs it in a transaction and rolls the counter
  * UPDATE back when nothing was inserted. A retry waits on the channel's row lock behind the original's
- * transaction, so the original is committed (and visible) by the time the INSERT looks for the key.
+ * transaction, so the original is committed (and visible) by the time the INSERT looks for the key. The sender's
+ * check ($15..$17, as in batchSql) gates the UPDATE: a refused send writes nothing.
  */
 function idempotentSql(channelColumn: 'sid' | 'unique_name'): string {
   return `
-    WITH ch AS (
-      UPDATE channels
-         SET next_message_index = next_message_index + 1,
-             messages_count = messages_count + 1,
+    WITH target AS (
+      SELECT c.sid FROM channels c WHERE c.account_sid = $1 AND c.service_sid = $2 AND c.${channelColumn} = $3
+    ), allowed AS (
+      SELECT 1 FROM target t ${permissionJoins('t.sid', '$15::text', '$16::varchar')}
+       WHERE $17::text IS NULL OR ${permitted('$17::text')}
+    ), ch AS (
+      UPDATE channels c
+         SET next_message_index = c.next_message_index + 1,
+             messages_count = c.messages_count + 1,
              last_message_sid = $5::varchar,
-             last_message_index = next_message_index,
+             last_message_index = c.next_message_index,
              last_message_date = $6::timestamptz
-       WHERE account_sid = $1 AND service_sid = $2 AND ${channelColumn} = $3
-       RETURNING sid, next_message_index - 1 AS index
+       WHERE c.account_sid = $1 AND c.service_sid = $2 AND c.sid = (SELECT sid FROM target) AND EXISTS (SELECT 1 FROM allowed)
+       RETURNING c.sid, c.next_message_index - 1 AS index
     ), ins AS (
       INSERT INTO messages (sid, account_sid, service_sid, channel_sid, "index", author, body, attributes, was_edited,
                             last_updated_by, "type", media, to_sid, idempotency_key, date_created, date_updated)
@@ -75,7 +132,8 @@ function idempotentSql(channelColumn: 'sid' | 'unique_name'): string {
       ON CONFLICT (channel_sid, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
       RETURNING 1
     )
-    SELECT ch.sid AS channel_sid, ch.index, (SELECT count(*) FROM ins)::int AS inserted FROM ch`;
+    SELECT t.sid AS channel_sid, ch.index, (SELECT count(*) FROM ins)::int AS inserted, EXISTS (SELECT 1 FROM allowed) AS allowed
+      FROM target t LEFT JOIN ch ON true`;
 }
 
 /** Prepared once per pool connection (persistence/statements.ts): every send runs one of these. */
@@ -91,7 +149,9 @@ const channelColumn = (key: string) => (isSid(key, 'CH') ? 'sid' : 'unique_name'
 
 interface BatchRow {
   channel_sid: string;
-  first_index: number;
+  /** Null when nothing was kept, or when the channel was deleted between the statement's read and its UPDATE. */
+  first_index: number | null;
+  allowed: number[];
 }
 
 /**
@@ -114,18 +174,24 @@ export class MessagesRepository {
     return this.dataSource.manager;
   }
 
-  /** Stores new messages in `channelKey` (sid or unique name) of the service, in order; see batchSql. */
-  async insertBatch(accountSid: string, serviceSid: string, channelKey: string, drafts: MessageDraft[]): Promise<BatchOutcome> {
-    const last = drafts[drafts.length - 1];
-    if (!last) throw new Error('an empty batch');
+  /**
+   * Stores new messages in `channelKey` (sid or unique name) of the service, in order, each whose check (null: none,
+   * a REST send) passes; see batchSql.
+   */
+  async insertBatch(
+    accountSid: string,
+    serviceSid: string,
+    channelKey: string,
+    drafts: MessageDraft[],
+    checks: readonly (SendCheck | null)[] = [],
+  ): Promise<BatchOutcome> {
+    if (drafts.length === 0) throw new Error('an empty batch');
     const column = <K extends keyof MessageDraft>(key: K) => drafts.map((d) => d[key]);
-    const rows = await this.statements.rows<BatchRow>(SQL[channelColumn(channelKey)].batch, [
+    const check = <K extends keyof SendCheck>(key: K) => drafts.map((_, i) => checks[i]?.[key] ?? null);
+    const [row] = await this.statements.rows<BatchRow>(SQL[channelColumn(channelKey)].batch, [
       accountSid,
       serviceSid,
       channelKey,
-      drafts.length,
-      last.sid,
-      last.dateCreated.toISOString(),
       column('sid'),
       column('author'),
       column('body'),
@@ -137,13 +203,24 @@ export class MessagesRepository {
       column('idempotencyKey'),
       drafts.map((d) => d.dateCreated.toISOString()),
       drafts.map((d) => d.dateUpdated.toISOString()),
+      check('identity'),
+      check('roleSid'),
+      check('permission'),
     ]);
-    const row = rows[0];
-    return row ? { kind: 'inserted', channelSid: row.channel_sid, firstIndex: row.first_index } : { kind: 'no-channel' };
+    if (!row) return { kind: 'no-channel' };
+    const { first_index: firstIndex, allowed } = row;
+    // Kept messages but no UPDATE: the channel went away in between.
+    if (firstIndex === null && allowed.length > 0) return { kind: 'no-channel' };
+    const position = new Map(allowed.map((ordinal, i) => [ordinal, i]));
+    const indexes = drafts.map((_, i) => {
+      const at = position.get(i + 1);
+      return at === undefined || firstIndex === null ? null : firstIndex + at;
+    });
+    return { kind: 'inserted', channelSid: row.channel_sid, indexes };
   }
 
-  /** Stores one keyed message unless the channel already holds its key; see idempotentSql. */
-  async insertIdempotent(accountSid: string, serviceSid: string, channelKey: string, draft: MessageDraft): Promise<InsertOutcome> {
+  /** Stores one keyed message unless the channel already holds its key (or its check fails); see idempotentSql. */
+  async insertIdempotent(accountSid: string, serviceSid: string, channelKey: string, draft: MessageDraft, check: SendCheck | null = null): Promise<InsertOutcome> {
     const values = [
       accountSid,
       serviceSid,
@@ -159,12 +236,15 @@ export class MessagesRepository {
       draft.type,
       draft.media ? JSON.stringify(draft.media) : null,
       draft.idempotencyKey,
+      check?.identity ?? null,
+      check?.roleSid ?? null,
+      check?.permission ?? null,
     ];
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
       await runner.startTransaction();
-      const rows = await this.statements.rows<{ channel_sid: string; index: number; inserted: number }>(
+      const rows = await this.statements.rows<{ channel_sid: string; index: number | null; inserted: number; allowed: boolean }>(
         SQL[channelColumn(channelKey)].idempotent,
         values,
         runner.manager,
@@ -172,9 +252,13 @@ export class MessagesRepository {
       const row = rows[0];
       const result: InsertOutcome = !row
         ? { kind: 'no-channel' }
-        : row.inserted === 1
-          ? { kind: 'inserted', channelSid: row.channel_sid, index: row.index }
-          : { kind: 'duplicate', channelSid: row.channel_sid };
+        : !row.allowed
+          ? { kind: 'denied', channelSid: row.channel_sid }
+          : row.index === null
+            ? { kind: 'no-channel' }
+            : row.inserted === 1
+              ? { kind: 'inserted', channelSid: row.channel_sid, index: row.index }
+              : { kind: 'duplicate', channelSid: row.channel_sid };
       // A duplicate bumped the counters for nothing: undo them with the rest.
       if (result.kind === 'inserted') await runner.commitTransaction();
       else await runner.rollbackTransaction();

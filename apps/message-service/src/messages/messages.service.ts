@@ -19,15 +19,18 @@ import type { ChannelEntity, MessageEntity } from '../database/entities';
 import { buildPage, decodePageToken, planPage, resolvePageSize } from '../paging/page-token';
 import { notAuthorized, requireServiceAccess, requireSystemParams } from '../permissions/caller-access';
 import { ChannelAccess, viewerOf } from '../permissions/channel-access';
-import { messageUpdateActions, ownOrAnyAction } from '../permissions/sdk-actions';
+import { messageUpdateActions, ownOrAnyAction, SEND_PERMISSION } from '../permissions/sdk-actions';
 import { ScopeRepository } from '../scope/scope.repository';
 import { assembleSdkPage, indexScan, messageKeyParser, sdkPageScan } from './message-paging';
 import { applyMessageUpdate, assertUpdate, newMessageDraft, type MessageDraft } from './message-rules';
 import { presentMessage } from './message.presenter';
 import { MessageWriter } from './message-writer';
-import { MessagesRepository } from './messages.repository';
+import { MessagesRepository, type SendCheck } from './messages.repository';
 
-/** A duplicate send finds its original; should that be deleted meanwhile, the send is simply stored anew. */
+/**
+ * A duplicate send finds its original; should that be deleted meanwhile, the send is simply stored anew. A send the
+ * statement refused but the full check allows (the user's standing changed in between) is tried again as well.
+ */
 const IDEMPOTENT_ATTEMPTS = 3;
 
 /**
@@ -50,28 +53,35 @@ export class MessagesService {
   ) {}
 
   /**
-   * An SDK user sends as itself, as a member with sendMessage (sendMediaMessage for media). That check is a read
-   * just before the send's single statement, not in its transaction: a member removed in between may still land
-   * the one send that was already on its way, as if it had arrived a moment earlier.
+   * An SDK user sends as itself, as a member with sendMessage (sendMediaMessage for media). The write statement makes
+   * that check itself, in the same round trip (messages.repository.ts, SendCheck; SEND_PERMISSION keeps it to the
+   * rules of sdk-actions.ts). A send it refuses — or one to a channel it does not find — goes through the full check
+   * (ChannelAccess), which answers why: 404, 403 50400 or 403 50107. Should the full check pass instead (the user
+   * was added or its role changed in between), the send is tried again.
    */
   async create(caller: Caller, params: CommandParams<'chat.v1.cmd.message.create'>): Promise<MessageResource> {
     requireServiceAccess(caller, params.ServiceSid);
     requireSystemParams(caller, params, ['DateCreated', 'DateUpdated', 'LastUpdatedBy']);
     const draft = newMessageDraft({ sid: newSid('IM'), accountSid: caller.accountSid, actor: caller.actor, params, now: new Date() });
-    if (viewerOf(caller)) {
-      await this.access.channel(caller, params.ServiceSid, params.ChannelSid, [params.MediaSid === undefined ? 'message.send' : 'message.sendMedia']);
-    }
+    const viewer = viewerOf(caller);
+    const action = params.MediaSid === undefined ? 'message.send' : 'message.sendMedia';
+    const check: SendCheck | null = viewer ? { identity: viewer.identity, roleSid: viewer.roleSid ?? null, permission: SEND_PERMISSION[action] } : null;
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.writer.write(caller.accountSid, params.ServiceSid, params.ChannelSid, draft);
-      if (outcome.kind === 'no-channel') throw await this.missingChannel(caller, params.ServiceSid, params.ChannelSid);
+      const outcome = await this.writer.write(caller.accountSid, params.ServiceSid, params.ChannelSid, draft, check);
       if (outcome.kind === 'inserted') {
         const resource = presentMessage(stored(draft, outcome.channelSid, outcome.index));
         this.publish(params.ServiceSid, 'message.added', resource);
         return resource;
       }
-      // A retry of a send that is already stored: the original, unchanged and not announced again.
-      const original = await this.messages.findByIdempotencyKey(caller.accountSid, outcome.channelSid, draft.idempotencyKey ?? '');
-      if (original) return presentMessage(original);
+      if (outcome.kind === 'duplicate') {
+        // A retry of a send that is already stored: the original, unchanged and not announced again.
+        const original = await this.messages.findByIdempotencyKey(caller.accountSid, outcome.channelSid, draft.idempotencyKey ?? '');
+        if (original) return presentMessage(original);
+      } else if (viewer) {
+        await this.access.channel(caller, params.ServiceSid, params.ChannelSid, [action]);
+      } else if (outcome.kind === 'no-channel') {
+        throw await this.missingChannel(caller, params.ServiceSid, params.ChannelSid);
+      }
       if (attempt >= IDEMPOTENT_ATTEMPTS) throw Errors.unavailable('Message store');
     }
   }

@@ -7,6 +7,7 @@ import {
   denial,
   messageUpdateActions,
   SDK_ACTIONS,
+  SEND_PERMISSION,
   type AccessFacts,
   type Denial,
   type SdkAction,
@@ -172,5 +173,24 @@ describe('actions asked for by parameters', () => {
     [true, {}, ['message.editOwnBody']],
   ])('UpdateMessage (own: %p) %p → %p', (isOwn, params, expected) => {
     expect(messageUpdateActions(isOwn, params)).toEqual(expected);
+  });
+});
+
+describe('SEND_PERMISSION (the check the send statement makes itself)', () => {
+  it.each(Object.entries(SEND_PERMISSION))('%s is a member holding %s, exactly as SDK_ACTIONS says', (action, permission) => {
+    expect(SDK_ACTIONS[action as SdkAction]).toEqual({ anyOf: [permission], channel: 'member' });
+  });
+
+  it('agrees with denial() for every persona and channel type', () => {
+    for (const [action, permission] of Object.entries(SEND_PERMISSION)) {
+      for (const persona of Object.keys(PERSONAS) as Persona[]) {
+        for (const type of ['public', 'private'] as const) {
+          const f = facts(persona, type, { invited: true, creator: true });
+          const memberPermissions = f.channel?.memberPermissions ?? null;
+          const statementSays = memberPermissions !== null && [...memberPermissions, ...f.servicePermissions].includes(permission);
+          expect([action, persona, type, statementSays]).toEqual([action, persona, type, denial(action as SdkAction, f) === null]);
+        }
+      }
+    }
   });
 });

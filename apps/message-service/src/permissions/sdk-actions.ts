@@ -67,6 +67,14 @@ export const SDK_ACTIONS = {
 
 export type SdkAction = keyof typeof SDK_ACTIONS;
 
+/**
+ * The sends' rules as the write statement checks them itself (messages.repository.ts, SendCheck): a member of the
+ * channel holding this one permission. sdk-actions.spec.ts holds it to SDK_ACTIONS.
+ */
+export const SEND_PERMISSION = { 'message.send': 'sendMessage', 'message.sendMedia': 'sendMediaMessage' } as const satisfies Partial<
+  Record<SdkAction, Permission>
+>;
+
 /** What the store says about the user and the channel an action concerns. */
 export interface AccessFacts {
   /** The permissions of the user's service role (empty without one). */
