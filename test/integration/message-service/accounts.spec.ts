@@ -287,6 +287,32 @@ describe('message-service: accounts, subaccounts and sessions over NATS', () => 
       expect(existing.user.role_sid).toBe(defaultRole);
     });
 
+    it('answers the identity\'s channels and invites with withChannels, as session.channels does, and only then', async () => {
+      const identity = `rooms-${randomBytes(3).toString('hex')}`;
+      const system = caller();
+      const channel = (name: string) => send('chat.v1.cmd.channel.create', { caller: system, params: { ServiceSid: serviceSid, FriendlyName: name } });
+      const [a, b, c, d] = await Promise.all([channel('a'), channel('b'), channel('c'), channel('d')]);
+      await send('chat.v1.cmd.member.create', { caller: system, params: { ServiceSid: serviceSid, ChannelSid: a.sid, Identity: identity } });
+      await send('chat.v1.cmd.member.create', { caller: system, params: { ServiceSid: serviceSid, ChannelSid: b.sid, Identity: identity } });
+      await send('chat.v1.cmd.message.create', { caller: system, params: { ServiceSid: serviceSid, ChannelSid: b.sid, Body: 'hi' } });
+      await send('chat.v1.cmd.invite.create', { caller: system, params: { ServiceSid: serviceSid, ChannelSid: c.sid, Identity: identity } });
+      // Someone else's membership and a channel of nobody: in neither list.
+      await send('chat.v1.cmd.member.create', { caller: system, params: { ServiceSid: serviceSid, ChannelSid: d.sid, Identity: `${identity}-other` } });
+
+      const session = await send('chat.v1.cmd.session.open', { token: mint({ identity }), withChannels: true });
+      const listed = await send('chat.v1.cmd.session.channels', { caller: ms.sdkUser(serviceSid, identity), params: {} });
+      expect(session.channels).toEqual(listed.channels);
+      expect(session.invited).toEqual(listed.invited);
+      expect(session.channels!.map((ch) => [ch.sid, ch.membership?.status])).toEqual(
+        [a.sid, b.sid].sort().map((sid) => [sid, 'joined']),
+      );
+      expect(session.invited!.map((ch) => [ch.sid, ch.membership?.status])).toEqual([[c.sid, 'invited']]);
+
+      const plain = await open(mint({ identity }));
+      expect(plain).not.toHaveProperty('channels');
+      expect(plain).not.toHaveProperty('invited');
+    });
+
     it('follows the Service: reachability_enabled as set', async () => {
       await send('chat.v1.cmd.service.update', { caller: caller(), params: { Sid: serviceSid, ReachabilityEnabled: true } });
       await expect(open(mint())).resolves.toMatchObject({ reachabilityEnabled: true });

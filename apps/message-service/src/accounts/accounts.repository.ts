@@ -1,12 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AccountStatusValue } from '@parley/contracts';
-import { AccountEntity, ApiKeyEntity } from '../database/entities';
+import { AccountEntity } from '../database/entities';
 import type { PagePlan } from '../paging/page-token';
 import { type CreatedKey, listByCreated } from '../paging/keysets';
+import { statement, Statements } from '../persistence/statements';
 
 /** Accounts (alias `a`) a caller may see: itself and its own subaccounts. */
 const VISIBLE_TO_CALLER = '(a.sid = :callerSid OR a.owner_account_sid = :callerSid)';
+
+export interface KeyForAuth {
+  sid: string;
+  accountSid: string;
+  secretEncrypted: string;
+  accountStatus: AccountEntity['status'] | null;
+}
+
+const KEY_FOR_AUTH = statement(
+  'key_for_auth',
+  `SELECT k.sid, k.account_sid, k.secret_encrypted, a.status AS account_status
+     FROM api_keys k LEFT JOIN accounts a ON a.sid = k.account_sid
+    WHERE k.sid = $1`,
+);
 
 export type BootstrapOutcome = 'created' | 'token-rotated' | 'unchanged';
 
@@ -21,14 +36,25 @@ export interface AccountFilters {
  */
 @Injectable()
 export class AccountsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly statements: Statements,
+  ) {}
 
   findAccount(accountSid: string): Promise<AccountEntity | null> {
     return this.dataSource.getRepository(AccountEntity).findOneBy({ sid: accountSid });
   }
 
-  findApiKey(keySid: string): Promise<ApiKeyEntity | null> {
-    return this.dataSource.getRepository(ApiKeyEntity).findOneBy({ sid: keySid });
+  /**
+   * What verifying a key needs, in one statement (every SDK handshake and API-key Basic auth runs it): the key's
+   * account and sealed secret, and its account's status (null when the account row is gone). Null without the key.
+   */
+  async findKeyForAuth(keySid: string): Promise<KeyForAuth | null> {
+    const [row] = await this.statements.rows<{ sid: string; account_sid: string; secret_encrypted: string; account_status: AccountEntity['status'] | null }>(
+      KEY_FOR_AUTH,
+      [keySid],
+    );
+    return row ? { sid: row.sid, accountSid: row.account_sid, secretEncrypted: row.secret_encrypted, accountStatus: row.account_status } : null;
   }
 
   /**

@@ -6,8 +6,7 @@ import { InjectConfig } from '../config/message-config.module';
 import type { MessageConfig } from '../config/message.config';
 import { SecretBox } from '../crypto/secret-box';
 import { constantTimeEqual, hashAuthToken } from '../crypto/token-hash';
-import type { ApiKeyEntity } from '../database/entities';
-import { AccountsRepository } from './accounts.repository';
+import { AccountsRepository, type KeyForAuth } from './accounts.repository';
 
 export interface BasicCredentials {
   username: string;
@@ -65,8 +64,8 @@ export class CredentialsService {
     return { accountSid: usable.key.accountSid, via: 'api_key' };
   }
 
-  private async usableKey(keySid: string): Promise<{ key: ApiKeyEntity; secret: string } | null> {
-    const key = await this.accounts.findApiKey(keySid);
+  private async usableKey(keySid: string): Promise<{ key: KeyForAuth; secret: string } | null> {
+    const key = await this.accounts.findKeyForAuth(keySid);
     if (!key) return null;
     let secret: string;
     try {
@@ -76,7 +75,6 @@ export class CredentialsService {
       this.logger.error({ keySid }, 'api key secret cannot be decrypted');
       return null;
     }
-    const account = await this.accounts.findAccount(key.accountSid);
-    return account?.status === 'active' ? { key, secret } : null;
+    return key.accountStatus === 'active' ? { key, secret } : null;
   }
 }

@@ -1,11 +1,33 @@
 import { Injectable } from '@nestjs/common';
+import { SESSION_CHANNELS_MAX } from '@parley/contracts';
 import { DataSource } from 'typeorm';
-import { RoleEntity, UserEntity } from '../database/entities';
+import { ChannelEntity, RoleEntity, ServiceEntity, UserEntity } from '../database/entities';
+import type { ViewedChannel } from '../channels/channel-views.repository';
+import { statement, Statements } from '../persistence/statements';
 
-/** The rows a realtime session needs: the User of an identity (created on first connection) and its role. */
+/** The channels a session starts with: those its identity is a member of, and those it is only invited to. */
+export interface SessionChannelRows {
+  joined: ViewedChannel[];
+  invited: ViewedChannel[];
+}
+
+/**
+ * The rows a realtime session needs: its Service, the User of its identity (created on first connection), its role
+ * and its channels. Every connection runs these, so they are prepared statements (persistence/statements.ts): each
+ * pool connection plans them once.
+ */
 @Injectable()
 export class SessionRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly statements: Statements,
+  ) {}
+
+  /** The Service `serviceSid` of account `accountSid` (the columns a session reads), or null. */
+  async findService(accountSid: string, serviceSid: string): Promise<Pick<ServiceEntity, 'sid' | 'accountSid' | 'defaultServiceRoleSid' | 'reachabilityEnabled'> | null> {
+    const [row] = await this.statements.rows<ServiceRow>(SERVICE, [accountSid, serviceSid]);
+    return row ? { sid: row.sid, accountSid: row.account_sid, defaultServiceRoleSid: row.default_service_role_sid, reachabilityEnabled: row.reachability_enabled } : null;
+  }
 
   findDeploymentRole(accountSid: string, serviceSid: string, roleSid: string): Promise<RoleEntity | null> {
     return this.dataSource.manager.findOneBy(RoleEntity, { accountSid, serviceSid, sid: roleSid, type: 'deployment' });
@@ -18,10 +40,181 @@ export class SessionRepository {
    * insert does nothing and it reads the winner's row.
    */
   async findOrCreateUser(user: UserEntity): Promise<UserEntity> {
-    const where = { accountSid: user.accountSid, serviceSid: user.serviceSid, identity: user.identity };
-    const existing = await this.dataSource.manager.findOneBy(UserEntity, where);
-    if (existing) return existing;
-    await this.dataSource.createQueryBuilder().insert().into(UserEntity).values(user).orIgnore().execute();
-    return this.dataSource.manager.findOneByOrFail(UserEntity, where);
+    const key = [user.accountSid, user.serviceSid, user.identity];
+    const [existing] = await this.statements.rows<UserRow>(FIND_USER, key);
+    if (existing) return userOf(existing);
+    const [inserted] = await this.statements.rows<UserRow>(INSERT_USER, [
+      user.sid,
+      user.accountSid,
+      user.serviceSid,
+      user.identity,
+      user.roleSid,
+      user.friendlyName,
+      user.attributes,
+      user.joinedChannelsCount,
+      user.dateCreated,
+      user.dateUpdated,
+    ]);
+    if (inserted) return userOf(inserted);
+    const [winner] = await this.statements.rows<UserRow>(FIND_USER, key);
+    if (!winner) throw new Error(`user ${user.identity} of ${user.serviceSid} neither inserted nor found`);
+    return userOf(winner);
   }
+
+  /**
+   * The first SESSION_CHANNELS_MAX channels (by sid) the User is a member of, and the first SESSION_CHANNELS_MAX it
+   * is invited to and not a member of, each with the identity's relation to it (as ChannelViewsRepository reads
+   * them for `session.channels`), in one statement.
+   */
+  async channels(user: Pick<UserEntity, 'sid' | 'accountSid' | 'serviceSid' | 'identity'>): Promise<SessionChannelRows> {
+    const rows = await this.statements.rows<SessionChannelRow>(SESSION_CHANNELS, [user.accountSid, user.serviceSid, user.identity, user.sid, SESSION_CHANNELS_MAX]);
+    const joined: ViewedChannel[] = [];
+    const invited: ViewedChannel[] = [];
+    for (const row of rows) (row.v_list === 'joined' ? joined : invited).push(viewedOf(row));
+    const bySid = (a: ViewedChannel, b: ViewedChannel) => (a.channel.sid < b.channel.sid ? -1 : a.channel.sid > b.channel.sid ? 1 : 0);
+    return { joined: joined.sort(bySid), invited: invited.sort(bySid) };
+  }
+}
+
+const SERVICE = statement(
+  'session_service',
+  `SELECT sid, account_sid, default_service_role_sid, reachability_enabled FROM services WHERE account_sid = $1 AND sid = $2`,
+);
+
+const USER_COLUMNS = 'sid, account_sid, service_sid, identity, role_sid, friendly_name, attributes, joined_channels_count, date_created, date_updated';
+
+const FIND_USER = statement('session_user', `SELECT ${USER_COLUMNS} FROM users WHERE account_sid = $1 AND service_sid = $2 AND identity = $3`);
+
+/** As TypeORM's insert().orIgnore(): a conflict (a concurrent first connection of the identity) inserts nothing. */
+const INSERT_USER = statement(
+  'session_user_insert',
+  `INSERT INTO users (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+   ON CONFLICT DO NOTHING RETURNING ${USER_COLUMNS}`,
+);
+
+/*
+ * Both lists of a session, each channel with the identity's member row and invite (outer joins on unique indexes,
+ * as ChannelViewsRepository reads them) and its unread count. Each list is driven from the identity's own rows, so
+ * its cost follows the identity's channels, never the Service's: joined from the User's member rows
+ * (uq_members_user_channel, in channel order; a subquery of its own, so even stale statistics of a young table
+ * cannot turn it into a scan of the Service's channels), invited from the identity's invites (ix_invites_service_identity) of
+ * channels it is not a member of.
+ */
+const CHANNEL_COLUMNS = `c.sid, c.account_sid, c.service_sid, c.friendly_name, c.unique_name, c.attributes, c.type, c.created_by,
+         c.members_count, c.messages_count, c.next_message_index, c.last_message_sid, c.last_message_index,
+         c.last_message_date, c.date_created, c.date_updated,
+         vm.sid AS v_member_sid, vm.last_consumed_message_index AS v_last_consumed,
+         vm.notification_level AS v_notification_level, vi.sid AS v_invite_sid,
+         CASE WHEN vm.last_consumed_message_index IS NULL THEN NULL
+         ELSE (SELECT count(*)::int FROM messages x
+                WHERE x.account_sid = c.account_sid AND x.channel_sid = c.sid AND x.index > vm.last_consumed_message_index) END AS v_unread`;
+
+const VIEWER_JOINS = `LEFT JOIN members vm ON vm.account_sid = c.account_sid AND vm.channel_sid = c.sid AND vm.identity = $3
+    LEFT JOIN invites vi ON vi.account_sid = c.account_sid AND vi.channel_sid = c.sid AND vi.identity = $3`;
+
+const SESSION_CHANNELS = statement(
+  'session_channels',
+  `(SELECT 'joined' AS v_list, ${CHANNEL_COLUMNS}
+      FROM (SELECT m.channel_sid FROM members m WHERE m.user_sid = $4 ORDER BY m.channel_sid LIMIT $5) jm
+      JOIN channels c ON c.sid = jm.channel_sid AND c.account_sid = $1 AND c.service_sid = $2
+      ${VIEWER_JOINS}
+     ORDER BY jm.channel_sid)
+   UNION ALL
+   (SELECT 'invited' AS v_list, ${CHANNEL_COLUMNS}
+      FROM invites ji
+      JOIN channels c ON c.sid = ji.channel_sid AND c.account_sid = $1 AND c.service_sid = $2
+      ${VIEWER_JOINS}
+     WHERE ji.account_sid = $1 AND ji.service_sid = $2 AND ji.identity = $3 AND vm.sid IS NULL
+     ORDER BY ji.channel_sid LIMIT $5)`,
+);
+
+interface ServiceRow {
+  sid: string;
+  account_sid: string;
+  default_service_role_sid: string | null;
+  reachability_enabled: boolean;
+}
+
+interface UserRow {
+  sid: string;
+  account_sid: string;
+  service_sid: string;
+  identity: string;
+  role_sid: string | null;
+  friendly_name: string | null;
+  attributes: string;
+  joined_channels_count: number;
+  date_created: Date;
+  date_updated: Date;
+}
+
+function userOf(row: UserRow): UserEntity {
+  return Object.assign(new UserEntity(), {
+    sid: row.sid,
+    accountSid: row.account_sid,
+    serviceSid: row.service_sid,
+    identity: row.identity,
+    roleSid: row.role_sid,
+    friendlyName: row.friendly_name,
+    attributes: row.attributes,
+    joinedChannelsCount: row.joined_channels_count,
+    dateCreated: row.date_created,
+    dateUpdated: row.date_updated,
+  });
+}
+
+interface SessionChannelRow {
+  v_list: 'joined' | 'invited';
+  sid: string;
+  account_sid: string;
+  service_sid: string;
+  friendly_name: string | null;
+  unique_name: string | null;
+  attributes: string;
+  type: ChannelEntity['type'];
+  created_by: string;
+  members_count: number;
+  messages_count: number;
+  next_message_index: number;
+  last_message_sid: string | null;
+  last_message_index: number | null;
+  last_message_date: Date | null;
+  date_created: Date;
+  date_updated: Date;
+  v_member_sid: string | null;
+  v_last_consumed: number | null;
+  v_notification_level: ViewedChannel['relation']['notificationLevel'];
+  v_invite_sid: string | null;
+  v_unread: number | null;
+}
+
+function viewedOf(row: SessionChannelRow): ViewedChannel {
+  const channel = Object.assign(new ChannelEntity(), {
+    sid: row.sid,
+    accountSid: row.account_sid,
+    serviceSid: row.service_sid,
+    friendlyName: row.friendly_name,
+    uniqueName: row.unique_name,
+    attributes: row.attributes,
+    type: row.type,
+    createdBy: row.created_by,
+    membersCount: row.members_count,
+    messagesCount: row.messages_count,
+    nextMessageIndex: row.next_message_index,
+    lastMessageSid: row.last_message_sid,
+    lastMessageIndex: row.last_message_index,
+    lastMessageDate: row.last_message_date,
+    dateCreated: row.date_created,
+    dateUpdated: row.date_updated,
+  });
+  return {
+    channel,
+    relation: {
+      memberSid: row.v_member_sid,
+      lastConsumedMessageIndex: row.v_last_consumed,
+      notificationLevel: row.v_notification_level,
+      unreadMessagesCount: row.v_unread,
+      invited: row.v_invite_sid !== null,
+    },
+  };
 }

@@ -2,12 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { verifyAccessToken } from '@parley/auth';
 import { ErrorCode, isSid, newSid, ParleyError, type CommandInput, type Session } from '@parley/contracts';
-import type { ServiceEntity } from '../database/entities';
-import { ScopeRepository } from '../scope/scope.repository';
+import { presentChannel } from '../channels/channel.presenter';
+import type { ViewedChannel } from '../channels/channel-views.repository';
 import { presentUser } from '../users/user.presenter';
 import { newUserRow } from '../users/user-rows';
 import { CredentialsService } from './credentials.service';
 import { SessionRepository } from './session.repository';
+
+type SessionServiceRow = NonNullable<Awaited<ReturnType<SessionRepository['findService']>>>;
+
+const presentViewed = (row: ViewedChannel) => presentChannel(row.channel, row.relation);
 
 const invalidGrants = (why: string) => new ParleyError(ErrorCode.InvalidAccessTokenGrants, `Invalid Access Token grants: ${why}`, 401);
 
@@ -20,12 +24,11 @@ const invalidGrants = (why: string) => new ParleyError(ErrorCode.InvalidAccessTo
 export class SessionService {
   constructor(
     private readonly credentials: CredentialsService,
-    private readonly scope: ScopeRepository,
     private readonly sessions: SessionRepository,
     @InjectPinoLogger(SessionService.name) private readonly logger: PinoLogger,
   ) {}
 
-  async open({ token }: CommandInput<'chat.v1.cmd.session.open'>): Promise<Session> {
+  async open({ token, withChannels }: CommandInput<'chat.v1.cmd.session.open'>): Promise<Session> {
     // 20101/20102 header, 20103 unknown key or key of another account than `sub`, 20107 signature,
     // 20104 expired or over 24 h, 20105 not yet valid, 20106 no identity or chat grant.
     const claims = await verifyAccessToken(token, (keySid) => this.credentials.signingKey(keySid));
@@ -36,6 +39,8 @@ export class SessionService {
     const user = await this.sessions.findOrCreateUser(
       newUserRow({ sid: newSid('US'), accountSid: claims.accountSid, serviceSid: service.sid, identity: claims.identity, roleSid, now: new Date() }),
     );
+    // What a connecting socket needs for its rooms and its `session` event (as session.channels answers it).
+    const channels = withChannels === true ? await this.sessions.channels(user) : null;
     this.logger.debug({ serviceSid: service.sid, userSid: user.sid, keySid: claims.keySid }, 'session opened');
     return {
       accountSid: claims.accountSid,
@@ -48,6 +53,7 @@ export class SessionService {
       reachabilityEnabled: service.reachabilityEnabled,
       // Reachability is presence-service's: unknown here, as on a User list.
       user: presentUser(user),
+      ...(channels && { channels: channels.joined.map(presentViewed), invited: channels.invited.map(presentViewed) }),
     };
   }
 
@@ -56,17 +62,14 @@ export class SessionService {
    * account (a parent's or a subaccount's included) are the same answer: the grant is not valid for this account,
    * and a token cannot probe which sids exist elsewhere.
    */
-  private async grantedService(accountSid: string, serviceSid: string): Promise<ServiceEntity> {
-    try {
-      return await this.scope.service(accountSid, serviceSid);
-    } catch (err) {
-      if (err instanceof ParleyError && err.code === ErrorCode.NotFound) throw invalidGrants('chat service_sid is not a Service of this account');
-      throw err;
-    }
+  private async grantedService(accountSid: string, serviceSid: string): Promise<SessionServiceRow> {
+    const service = await this.sessions.findService(accountSid, serviceSid);
+    if (!service) throw invalidGrants('chat service_sid is not a Service of this account');
+    return service;
   }
 
   /** A new User gets the grant's `deployment_role_sid` when it names a service role of this Service, else the default. */
-  private async newUserRole(service: ServiceEntity, deploymentRoleSid: string | undefined): Promise<string | null> {
+  private async newUserRole(service: SessionServiceRow, deploymentRoleSid: string | undefined): Promise<string | null> {
     if (deploymentRoleSid === undefined) return service.defaultServiceRoleSid;
     const role = isSid(deploymentRoleSid, 'RL') ? await this.sessions.findDeploymentRole(service.accountSid, service.sid, deploymentRoleSid) : null;
     if (!role) throw invalidGrants('deployment_role_sid is not a service role of this Service');

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Socket } from 'socket.io';
-import { ErrorCode, Errors, ParleyError, rooms } from '@parley/contracts';
+import { ErrorCode, Errors, ParleyError, rooms, type Session } from '@parley/contracts';
 import { NatsTransport, newCorrelationId, withCorrelation } from '@parley/nats';
 import { ROOT_LOGGER } from '@parley/platform';
 import { CommandRouter } from '../commands/command-router';
 import { PresenceReporter } from '../presence/presence-reporter';
 import { SocketServer } from '../socket/socket-server';
 import { SessionTokens } from './session-tokens';
-import { callerOf, sessionOf, type SocketSession } from './socket-session';
+import { sessionOf, type SocketSession } from './socket-session';
 
 /** An error Socket.IO sends to the client as `connect_error`, with the Twilio code in `data`. */
 function handshakeError(err: ParleyError): Error & { data: unknown } {
@@ -54,7 +54,8 @@ export class SessionLifecycle {
   private async authenticate(socket: Socket): Promise<void> {
     const token: unknown = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     if (typeof token !== 'string' || token.length === 0) throw new ParleyError(ErrorCode.InvalidAccessToken, 'Access Token required in auth.token', 401);
-    const opened = await withCorrelation(newCorrelationId(), () => this.nats.request('chat.v1.cmd.session.open', { token }));
+    // One round trip: the verified session, its User and its channels (for the rooms and the `session` event).
+    const opened = await withCorrelation(newCorrelationId(), () => this.nats.request('chat.v1.cmd.session.open', { token, withChannels: true }));
     const session: SocketSession = {
       accountSid: opened.accountSid,
       serviceSid: opened.serviceSid,
@@ -66,25 +67,22 @@ export class SessionLifecycle {
       // User's stored role on each command, so a role changed over REST applies without a reconnect.
       roleSid: opened.roleSid !== opened.user.role_sid ? opened.roleSid : null,
     };
-    const data = socket.data as { session: SocketSession; welcomeUser?: unknown };
+    const data = socket.data as { session: SocketSession; welcome?: Welcome };
     data.session = session;
-    // Kept only until the `session` event is sent: an idle socket holds no copy of its User.
-    data.welcomeUser = opened.user;
+    // Kept only until the `session` event is sent: an idle socket holds no copy of its User or its channels.
+    data.welcome = { user: opened.user, channels: opened.channels ?? [], invited: opened.invited ?? [] };
   }
 
   private async welcome(socket: Socket): Promise<void> {
     const session = sessionOf(socket);
     const { serviceSid, identity } = session;
-    const { channels, invited } = await this.nats.request('chat.v1.cmd.session.channels', {
-      caller: callerOf(session),
-      params: { serviceSid, identity },
-    });
-    if (socket.disconnected) return;
+    const { user, channels, invited } = takeWelcome(socket);
     await socket.join([
       rooms.user(serviceSid, identity),
       rooms.service(serviceSid),
       ...channels.map((channel) => rooms.channel(serviceSid, channel.sid)),
     ]);
+    if (socket.disconnected) return;
     this.router.attach(socket, session);
     this.tokens.schedule(socket, session);
     socket.on('disconnect', () => this.tokens.clear(socket));
@@ -94,16 +92,24 @@ export class SessionLifecycle {
       identity,
       expiresAt: session.expiresAt,
       reachabilityEnabled: session.reachabilityEnabled,
-      user: takeWelcomeUser(socket),
+      user,
       channels,
       invitedChannels: invited,
     });
   }
 }
 
-function takeWelcomeUser(socket: Socket): unknown {
-  const data = socket.data as { welcomeUser?: unknown };
-  const user = data.welcomeUser;
-  delete data.welcomeUser;
-  return user;
+/** What the `session` event carries besides the session itself, from `session.open`'s reply. */
+interface Welcome {
+  user: Session['user'];
+  channels: NonNullable<Session['channels']>;
+  invited: NonNullable<Session['invited']>;
+}
+
+function takeWelcome(socket: Socket): Welcome {
+  const data = socket.data as { welcome?: Welcome };
+  const welcome = data.welcome;
+  delete data.welcome;
+  if (!welcome) throw new Error('socket accepted without a session');
+  return welcome;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pageParamsShape } from '../form';
 import { sidSchema } from '../sid';
+import { channelResourceSchema, SESSION_CHANNELS_MAX } from './channel';
 import { userResourceSchema } from './user';
 
 export const authenticateRequestSchema = z.object({
@@ -80,7 +81,14 @@ export type CredentialsChangedEvent = z.infer<typeof credentialsChangedEventSche
  * verified inside message-service, so API key secrets never leave it.
  */
 
-export const openSessionRequestSchema = z.object({ token: z.string().min(1).max(8192) });
+export const openSessionRequestSchema = z.object({
+  token: z.string().min(1).max(8192),
+  /**
+   * Also answer the session's channels (`channels`, `invited`): what a connecting socket needs for its rooms and its
+   * `session` event, in the same round trip. Left out by a token refresh, which needs only the verified session.
+   */
+  withChannels: z.boolean().optional(),
+});
 
 export const sessionSchema = z.object({
   accountSid: z.string(),
@@ -94,5 +102,9 @@ export const sessionSchema = z.object({
   reachabilityEnabled: z.boolean(),
   /** The User the session acts as (`chat.v2.service.user` without `url`/`links`). */
   user: userResourceSchema,
+  /** With `withChannels`: every channel the identity is a member of (`membership.status` = `joined`), by sid. */
+  channels: z.array(channelResourceSchema).max(SESSION_CHANNELS_MAX).optional(),
+  /** With `withChannels`: channels the identity is invited to and not a member of (`membership.status` = `invited`), by sid. */
+  invited: z.array(channelResourceSchema).max(SESSION_CHANNELS_MAX).optional(),
 });
 export type Session = z.infer<typeof sessionSchema>;
