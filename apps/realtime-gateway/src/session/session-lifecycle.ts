@@ -7,8 +7,15 @@ import { ROOT_LOGGER } from '@parley/platform';
 import { CommandRouter } from '../commands/command-router';
 import { PresenceReporter } from '../presence/presence-reporter';
 import { SocketServer } from '../socket/socket-server';
+import { HandshakeGate } from './handshake-gate';
 import { SessionTokens } from './session-tokens';
 import { sessionOf, type SocketSession } from './socket-session';
+
+/**
+ * Handshakes this gateway verifies at a time (handshake-gate.ts). Enough to keep message-service's replicas and their
+ * database pools busy; a reconnect storm waits its turn here, first come first served.
+ */
+const HANDSHAKES_IN_FLIGHT = 32;
 
 /** An error Socket.IO sends to the client as `connect_error`, with the Twilio code in `data`. */
 function handshakeError(err: ParleyError): Error & { data: unknown } {
@@ -22,6 +29,8 @@ function handshakeError(err: ParleyError): Error & { data: unknown } {
  */
 @Injectable()
 export class SessionLifecycle {
+  private readonly gate = new HandshakeGate(HANDSHAKES_IN_FLIGHT);
+
   constructor(
     private readonly sockets: SocketServer,
     private readonly nats: NatsTransport,
@@ -55,7 +64,12 @@ export class SessionLifecycle {
     const token: unknown = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     if (typeof token !== 'string' || token.length === 0) throw new ParleyError(ErrorCode.InvalidAccessToken, 'Access Token required in auth.token', 401);
     // One round trip: the verified session, its User and its channels (for the rooms and the `session` event).
-    const opened = await withCorrelation(newCorrelationId(), () => this.nats.request('chat.v1.cmd.session.open', { token, withChannels: true }));
+    const opened = await this.gate.run(
+      () => withCorrelation(newCorrelationId(), () => this.nats.request('chat.v1.cmd.session.open', { token, withChannels: true })),
+      // A client that went away while its handshake waited costs no verification.
+      () => socket.conn.readyState === 'open',
+      () => new ParleyError(ErrorCode.ServiceUnavailable, 'The connection closed during the handshake', 503),
+    );
     const session: SocketSession = {
       accountSid: opened.accountSid,
       serviceSid: opened.serviceSid,
