@@ -35,20 +35,33 @@ export interface SendCheck {
 }
 
 /*
- * The permission joins of a send's check, for the channel `channel` and the viewer columns named: its member row,
- * that member's channel role, its User and its service role. Every join is on a unique index.
+ * A send's check, for the channel `channel` and the viewer columns named: the viewer's member row with that member's
+ * channel role, and its service role (the session's, else its User's). Lateral lookups on unique indexes, made per
+ * send: the plan stays a handful of index probes whatever the tables' statistics say (a prepared statement keeps
+ * its plan, and a fresh database has none yet). LIMIT 1 (each is unique anyway) keeps the planner from flattening
+ * them into joins.
  */
-function permissionJoins(channel: string, identity: string, role: string): string {
+function permissionLookups(channel: string, identity: string, role: string): string {
   return `
-        LEFT JOIN members vm ON vm.account_sid = $1 AND vm.channel_sid = ${channel} AND vm.identity = ${identity}
-        LEFT JOIN roles vmr ON vmr.account_sid = $1 AND vmr.service_sid = $2 AND vmr.sid = vm.role_sid AND vmr.type = 'channel'
-        LEFT JOIN users vu ON vu.account_sid = $1 AND vu.service_sid = $2 AND vu.identity = ${identity}
-        LEFT JOIN roles vsr ON vsr.account_sid = $1 AND vsr.service_sid = $2 AND vsr.type = 'deployment'
-                           AND vsr.sid = COALESCE(${role}, vu.role_sid)`;
+        LEFT JOIN LATERAL (
+          SELECT vm.sid, vmr.permissions
+            FROM members vm
+            LEFT JOIN roles vmr ON vmr.sid = vm.role_sid AND vmr.account_sid = $1 AND vmr.service_sid = $2 AND vmr.type = 'channel'
+           WHERE vm.channel_sid = ${channel} AND vm.identity = ${identity} AND vm.account_sid = $1
+           LIMIT 1
+        ) vm ON true
+        LEFT JOIN LATERAL (
+          SELECT vsr.permissions
+            FROM roles vsr
+           WHERE vsr.sid = COALESCE(${role}, (SELECT vu.role_sid FROM users vu
+                                                WHERE vu.service_sid = $2 AND vu.identity = ${identity} AND vu.account_sid = $1))
+             AND vsr.account_sid = $1 AND vsr.service_sid = $2 AND vsr.type = 'deployment'
+           LIMIT 1
+        ) vsr ON true`;
 }
 
 const permitted = (permission: string) =>
-  `(vm.sid IS NOT NULL AND ${permission} = ANY (COALESCE(vmr.permissions, '{}'::text[]) || COALESCE(vsr.permissions, '{}'::text[])))`;
+  `(vm.sid IS NOT NULL AND ${permission} = ANY (COALESCE(vm.permissions, '{}'::text[]) || COALESCE(vsr.permissions, '{}'::text[])))`;
 
 /*
  * A send, in ONE statement: the channel is found by sid or unique name; each message whose sender is checked
@@ -59,19 +72,14 @@ const permitted = (permission: string) =>
  * transaction: one round trip, the lock held for the shortest time. It answers the channel (null: none), the first
  * index and the ordinals (1-based) of the messages kept.
  */
-function batchSql(channelColumn: 'sid' | 'unique_name'): string {
+function batchSql(channelColumn: 'sid' | 'unique_name', shape: 'one' | 'many'): string {
   return `
     WITH target AS (
       SELECT c.sid FROM channels c WHERE c.account_sid = $1 AND c.service_sid = $2 AND c.${channelColumn} = $3
-    ), req AS (
-      SELECT * FROM unnest($4::varchar[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::text[], $10::varchar[],
-                           $11::text[], $12::text[], $13::timestamptz[], $14::timestamptz[], $15::text[], $16::varchar[],
-                           $17::text[])
-             WITH ORDINALITY AS i(sid, author, body, attributes, was_edited, last_updated_by, type, media, idempotency_key,
-                                  date_created, date_updated, check_identity, check_role, check_permission, ord)
+    ), req AS (${shape === 'many' ? MANY_SENDS : ONE_SEND}
     ), allowed AS (
       SELECT r.*, (row_number() OVER (ORDER BY r.ord))::int AS pos
-        FROM req r CROSS JOIN target t ${permissionJoins('t.sid', 'r.check_identity', 'r.check_role')}
+        FROM req r CROSS JOIN target t ${permissionLookups('t.sid', 'r.check_identity', 'r.check_role')}
        WHERE r.check_permission IS NULL OR ${permitted('r.check_permission')}
     ), tally AS (
       SELECT count(*)::int AS n, (array_agg(sid ORDER BY pos DESC))[1] AS last_sid,
@@ -100,6 +108,26 @@ function batchSql(channelColumn: 'sid' | 'unique_name'): string {
       FROM target t LEFT JOIN ch ON true`;
 }
 
+/** The sends of a batch, from one array per column ($4..$17), numbered from 1. */
+const MANY_SENDS = `
+      SELECT * FROM unnest($4::varchar[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::text[], $10::varchar[],
+                           $11::text[], $12::text[], $13::timestamptz[], $14::timestamptz[], $15::text[], $16::varchar[],
+                           $17::text[])
+             WITH ORDINALITY AS i(sid, author, body, attributes, was_edited, last_updated_by, type, media, idempotency_key,
+                                  date_created, date_updated, check_identity, check_role, check_permission, ord)`;
+
+/*
+ * A lone send (the common case) in plain parameters. Postgres keeps a prepared statement's generic plan only when
+ * it costs no more than the custom ones; planned with a known array it expects one row from unnest, generically ten,
+ * so the array form was planned anew on every call (measured: twice the backend CPU of the send). This form's
+ * generic plan is its custom plan.
+ */
+const ONE_SEND = `
+      SELECT $4::varchar AS sid, $5::text AS author, $6::text AS body, $7::text AS attributes, $8::boolean AS was_edited,
+             $9::text AS last_updated_by, $10::varchar AS type, $11::text AS media, $12::text AS idempotency_key,
+             $13::timestamptz AS date_created, $14::timestamptz AS date_updated, $15::text AS check_identity,
+             $16::varchar AS check_role, $17::text AS check_permission, 1::bigint AS ord`;
+
 /*
  * A send with an idempotency key that may be a retry: the same statement for one message, whose INSERT does
  * nothing when the channel already holds the key. The caller runs it in a transaction and rolls the counter
@@ -112,7 +140,7 @@ function idempotentSql(channelColumn: 'sid' | 'unique_name'): string {
     WITH target AS (
       SELECT c.sid FROM channels c WHERE c.account_sid = $1 AND c.service_sid = $2 AND c.${channelColumn} = $3
     ), allowed AS (
-      SELECT 1 FROM target t ${permissionJoins('t.sid', '$15::text', '$16::varchar')}
+      SELECT 1 FROM target t ${permissionLookups('t.sid', '$15::text', '$16::varchar')}
        WHERE $17::text IS NULL OR ${permitted('$17::text')}
     ), ch AS (
       UPDATE channels c
@@ -137,13 +165,13 @@ function idempotentSql(channelColumn: 'sid' | 'unique_name'): string {
 }
 
 /** Prepared once per pool connection (persistence/statements.ts): every send runs one of these. */
-const SQL = {
-  sid: { batch: statement('message_batch_sid', batchSql('sid')), idempotent: statement('message_idempotent_sid', idempotentSql('sid')) },
-  unique_name: {
-    batch: statement('message_batch_unique_name', batchSql('unique_name')),
-    idempotent: statement('message_idempotent_unique_name', idempotentSql('unique_name')),
-  },
-};
+const statementsFor = (column: 'sid' | 'unique_name') => ({
+  one: statement(`message_send_${column}`, batchSql(column, 'one')),
+  many: statement(`message_batch_${column}`, batchSql(column, 'many')),
+  idempotent: statement(`message_idempotent_${column}`, idempotentSql(column)),
+});
+
+const SQL = { sid: statementsFor('sid'), unique_name: statementsFor('unique_name') };
 
 const channelColumn = (key: string) => (isSid(key, 'CH') ? 'sid' : 'unique_name');
 
@@ -186,9 +214,13 @@ export class MessagesRepository {
     checks: readonly (SendCheck | null)[] = [],
   ): Promise<BatchOutcome> {
     if (drafts.length === 0) throw new Error('an empty batch');
-    const column = <K extends keyof MessageDraft>(key: K) => drafts.map((d) => d[key]);
-    const check = <K extends keyof SendCheck>(key: K) => drafts.map((_, i) => checks[i]?.[key] ?? null);
-    const [row] = await this.statements.rows<BatchRow>(SQL[channelColumn(channelKey)].batch, [
+    // One send: plain values (see ONE_SEND); several: an array per column.
+    const one = drafts.length === 1;
+    const column = <K extends keyof MessageDraft>(key: K) => (one ? drafts[0]?.[key] : drafts.map((d) => d[key]));
+    const each = <V>(value: (d: MessageDraft, i: number) => V) => (one ? value(drafts[0] as MessageDraft, 0) : drafts.map(value));
+    const check = <K extends keyof SendCheck>(key: K) => each((_, i) => checks[i]?.[key] ?? null);
+    const sql = SQL[channelColumn(channelKey)];
+    const [row] = await this.statements.rows<BatchRow>(one ? sql.one : sql.many, [
       accountSid,
       serviceSid,
       channelKey,
@@ -199,10 +231,10 @@ export class MessagesRepository {
       column('wasEdited'),
       column('lastUpdatedBy'),
       column('type'),
-      drafts.map((d) => (d.media ? JSON.stringify(d.media) : null)),
+      each((d) => (d.media ? JSON.stringify(d.media) : null)),
       column('idempotencyKey'),
-      drafts.map((d) => d.dateCreated.toISOString()),
-      drafts.map((d) => d.dateUpdated.toISOString()),
+      each((d) => d.dateCreated.toISOString()),
+      each((d) => d.dateUpdated.toISOString()),
       check('identity'),
       check('roleSid'),
       check('permission'),
