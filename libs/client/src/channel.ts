@@ -16,6 +16,7 @@ import {
   membershipState,
   messageStateFrom,
   messageUpdateReasons,
+  sameValue,
   type Attributes,
   type ChannelState,
   type ChannelStatus,
@@ -58,6 +59,8 @@ export class Channel extends TypedEmitter<ChannelEvents> {
   private subscribing: Promise<void> | null = null;
   private readonly messages = new Map<string, Message>();
   private readonly members = new Map<string, Member>();
+  /** `members` by identity (the first with it), built on demand and dropped whenever `members` changes. */
+  private byIdentity: Map<string, Member> | null = null;
   private membersComplete = false;
   private membersLoad: Promise<Member[]> | null = null;
   /** Member changes seen while a member list is being read (the read may predate them). */
@@ -472,7 +475,14 @@ export class Channel extends TypedEmitter<ChannelEvents> {
       this.ctx.emit('messageAdded', message);
     }
     const newest = items[items.length - 1];
-    if (newest) this.changeState({ ...this.state, lastMessage: lastMessageOf(newest) });
+    if (newest) this.setLastMessage(lastMessageOf(newest));
+  }
+
+  /** changeState for a new lastMessage alone (every delivery): only that field can differ, so only it is compared. */
+  private setLastMessage(lastMessage: LastMessage): void {
+    const prev = this.state;
+    this.state = { ...prev, lastMessage };
+    if (!sameValue(prev.lastMessage, lastMessage)) this.emitUpdated(['lastMessage']);
   }
 
   private upsertMessage(wire: MessageWire): Message {
@@ -544,6 +554,7 @@ export class Channel extends TypedEmitter<ChannelEvents> {
   _memberJoined(wire: MemberWire): void {
     if (this.state.status !== 'joined') return;
     this.memberChangesDuringLoad?.set(wire.sid, 'joined');
+    this.byIdentity = null;
     let member = this.members.get(wire.sid);
     if (member) member._apply(wire, false);
     else {
@@ -560,6 +571,7 @@ export class Channel extends TypedEmitter<ChannelEvents> {
     this.memberChangesDuringLoad?.set(wire.sid, 'left');
     const member = this.members.get(wire.sid) ?? new Member(this.ctx, this, wire);
     this.members.delete(wire.sid);
+    this.byIdentity = null;
     this._memberStoppedTyping(member);
     this.emit('memberLeft', member);
     this.ctx.emit('memberLeft', member);
@@ -571,6 +583,7 @@ export class Channel extends TypedEmitter<ChannelEvents> {
       this.changeState({ ...this.state, lastConsumedMessageIndex: wire.last_consumed_message_index ?? null });
     }
     if (this.state.status !== 'joined') return;
+    this.byIdentity = null;
     const cached = this.members.get(wire.sid);
     let member: Member;
     let updateReasons: MemberUpdateReason[];
@@ -620,8 +633,13 @@ export class Channel extends TypedEmitter<ChannelEvents> {
   }
 
   private memberByIdentity(identity: string): Member | undefined {
-    for (const member of this.members.values()) if (member.identity === identity) return member;
-    return undefined;
+    let index = this.byIdentity;
+    if (index === null) {
+      index = new Map();
+      for (const member of this.members.values()) if (!index.has(member.identity)) index.set(member.identity, member);
+      this.byIdentity = index;
+    }
+    return index.get(identity);
   }
 
   private async loadMembers(): Promise<Member[]> {
@@ -635,6 +653,7 @@ export class Channel extends TypedEmitter<ChannelEvents> {
       if (this.memberChangesDuringLoad === changes) this.memberChangesDuringLoad = null;
     }
     const listed = new Set<string>();
+    this.byIdentity = null;
     for (const wire of list) {
       listed.add(wire.sid);
       if (changes.get(wire.sid) === 'left') continue;

@@ -75,4 +75,33 @@ describe('TypedEmitter', () => {
     e.emit('a', 2);
     expect(calls).toEqual(['first', 'second', 'second']);
   });
+
+  it('a listener added during emit runs from the next emit on; one removed during emit still runs in that emit', () => {
+    const e = new Probe();
+    const calls: string[] = [];
+    const late = () => calls.push('late');
+    const second = () => calls.push('second');
+    e.on('a', () => {
+      calls.push('first');
+      e.on('a', late);
+      e.off('a', second);
+    });
+    e.on('a', second);
+    e.emit('a', 1);
+    expect(calls).toEqual(['first', 'second']);
+    calls.length = 0;
+    e.off('a', late);
+    e.emit('a', 2);
+    expect(calls).toEqual(['first']);
+    expect(e.listenerCount('a')).toBe(2);
+  });
+
+  it('off of an unknown listener leaves the others', () => {
+    const e = new Probe();
+    const l = jest.fn();
+    e.on('a', l);
+    e.off('a', () => undefined);
+    e.emit('a', 1);
+    expect(l).toHaveBeenCalledTimes(1);
+  });
 });

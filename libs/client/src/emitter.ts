@@ -6,12 +6,16 @@ export type EventMap<Events> = { [E in keyof Events]: unknown[] };
 export type Listener<Args extends unknown[]> = (...args: Args) => void;
 
 export class TypedEmitter<Events extends EventMap<Events>> {
-  private readonly listeners = new Map<keyof Events, unknown[]>();
+  /**
+   * Listener lists are never changed in place: adding or removing one makes a new array. An emit can then run the
+   * list it read as it is (a listener removed or added during the emit does not change that emit), without copying
+   * it on every emit — the SDK emits once or twice per delivered message.
+   */
+  private readonly listeners = new Map<keyof Events, readonly unknown[]>();
 
   on<E extends keyof Events>(event: E, listener: Listener<Events[E]>): this {
-    const list = this.listeners.get(event) ?? [];
-    list.push(listener);
-    this.listeners.set(event, list);
+    const list = this.listeners.get(event);
+    this.listeners.set(event, list ? [...list, listener] : [listener]);
     return this;
   }
 
@@ -28,8 +32,9 @@ export class TypedEmitter<Events extends EventMap<Events>> {
     const list = this.listeners.get(event);
     if (!list) return this;
     const at = list.findIndex((l) => l === listener || (l as { original?: unknown }).original === listener);
-    if (at >= 0) list.splice(at, 1);
-    if (list.length === 0) this.listeners.delete(event);
+    if (at < 0) return this;
+    if (list.length === 1) this.listeners.delete(event);
+    else this.listeners.set(event, [...list.slice(0, at), ...list.slice(at + 1)]);
     return this;
   }
 
@@ -58,10 +63,10 @@ export class TypedEmitter<Events extends EventMap<Events>> {
    */
   emit<E extends keyof Events>(event: E, ...args: Events[E]): boolean {
     const list = this.listeners.get(event);
-    if (!list || list.length === 0) return false;
-    for (const listener of [...list]) {
+    if (list === undefined) return false;
+    for (let i = 0; i < list.length; i++) {
       try {
-        (listener as Listener<Events[E]>)(...args);
+        (list[i] as Listener<Events[E]>)(...args);
       } catch (err) {
         this.reportListenerError(err, String(event));
       }

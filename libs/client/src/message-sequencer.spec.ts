@@ -65,6 +65,22 @@ const cases: Case[] = [
     lastIndex: 7,
     gap: false,
   },
+  {
+    name: 'the next message with a removal waiting after it: delivered, and the sequence moves past the removed index',
+    baseline: 4,
+    ops: [{ remove: 6 }, { add: 5 }, { add: 7 }, { add: 8 }],
+    delivered: ['5', '7', '8'],
+    lastIndex: 8,
+    gap: false,
+  },
+  {
+    name: 'the next message while a later one waits: both, in order',
+    baseline: 4,
+    ops: [{ add: 6 }, { add: 5 }, { add: 7 }],
+    delivered: ['5', '6', '7'],
+    lastIndex: 7,
+    gap: false,
+  },
   { name: 'a gap holds later messages', baseline: 4, ops: [{ add: 6 }, { add: 7 }], delivered: [], lastIndex: 4, gap: true },
   {
     name: 'a fill result closes the gap',

@@ -51,7 +51,13 @@ export class MessageSequencer<T extends Indexed> {
   /** A new message: returns what may be delivered now, in order (empty for duplicates and early arrivals). */
   add(item: T): T[] {
     const i = item.index;
-    if (i < this.expected || this.tombstones.has(i) || this.pending.has(i)) return [];
+    const expected = this.expected;
+    // The usual case: the next message, nothing waiting. Delivered at once (what drain() would return).
+    if (i === expected && this.pending.size === 0 && this.tombstones.size === 0) {
+      this.last = i;
+      return [item];
+    }
+    if (i < expected || this.tombstones.has(i) || this.pending.has(i)) return [];
     this.pending.set(i, item);
     return this.drain();
   }

@@ -14,7 +14,12 @@ export interface MessageEvents {
 export class Message extends TypedEmitter<MessageEvents> {
   readonly sid: string;
   readonly channel: Channel;
-  private state: MessageState;
+  /**
+   * The resource as it arrived, until a getter needs the parsed state: a delivered message's attributes (JSON) and
+   * dates are parsed once, on first use, and not at all when the app never reads them.
+   */
+  private wire: MessageWire | null;
+  private parsed: MessageState | null = null;
 
   /** @internal */
   constructor(
@@ -25,11 +30,24 @@ export class Message extends TypedEmitter<MessageEvents> {
     super();
     this.sid = wire.sid;
     this.channel = channel;
-    this.state = messageStateFrom(wire);
+    this.wire = wire;
   }
 
   get index(): number {
-    return this.state.index;
+    return this.parsed === null ? (this.wire as MessageWire).index : this.parsed.index;
+  }
+
+  private get state(): MessageState {
+    if (this.parsed === null) {
+      this.parsed = messageStateFrom(this.wire as MessageWire);
+      this.wire = null;
+    }
+    return this.parsed;
+  }
+
+  private set state(next: MessageState) {
+    this.parsed = next;
+    this.wire = null;
   }
 
   get author(): string | null {
@@ -110,7 +128,8 @@ export class Message extends TypedEmitter<MessageEvents> {
 
   /** @internal Refreshes the state from a page read, without events. */
   _refresh(wire: MessageWire): void {
-    this.state = messageStateFrom(wire);
+    this.parsed = null;
+    this.wire = wire;
   }
 
   protected override reportListenerError(err: unknown, event: string): void {
