@@ -12,8 +12,8 @@ export interface SessionChannelRows {
 }
 
 /**
- * The rows a realtime session needs: its Service, the User of its identity (created on first connection), its role
- * and its channels. Every connection runs these, so they are prepared statements (persistence/statements.ts): each
+ * The rows a realtime session needs: its Service and the User of its identity (one statement; the User created on
+ * first connection), its role and its channels. Every connection runs these, so they are prepared statements (persistence/statements.ts): each
  * pool connection plans them once.
  */
 @Injectable()
@@ -23,10 +23,16 @@ export class SessionRepository {
     private readonly statements: Statements,
   ) {}
 
-  /** The Service `serviceSid` of account `accountSid` (the columns a session reads), or null. */
-  async findService(accountSid: string, serviceSid: string): Promise<Pick<ServiceEntity, 'sid' | 'accountSid' | 'defaultServiceRoleSid' | 'reachabilityEnabled'> | null> {
-    const [row] = await this.statements.rows<ServiceRow>(SERVICE, [accountSid, serviceSid]);
-    return row ? { sid: row.sid, accountSid: row.account_sid, defaultServiceRoleSid: row.default_service_role_sid, reachabilityEnabled: row.reachability_enabled } : null;
+  /**
+   * The Service `serviceSid` of account `accountSid` (the columns a session reads) and its User of `identity` (null
+   * before the identity's first connection), in one statement; null when there is no such Service. Looked up by
+   * identity only, never as a sid.
+   */
+  async findServiceAndUser(accountSid: string, serviceSid: string, identity: string): Promise<{ service: SessionServiceRow; user: UserEntity | null } | null> {
+    const [row] = await this.statements.rows<ServiceRow & Nullable<UserRow, 'u_'>>(SERVICE_AND_USER, [accountSid, serviceSid, identity]);
+    if (!row) return null;
+    const service = { sid: row.sid, accountSid: row.account_sid, defaultServiceRoleSid: row.default_service_role_sid, reachabilityEnabled: row.reachability_enabled };
+    return { service, user: row.u_sid === null ? null : userOf(unprefixed(row)) };
   }
 
   findDeploymentRole(accountSid: string, serviceSid: string, roleSid: string): Promise<RoleEntity | null> {
@@ -34,15 +40,11 @@ export class SessionRepository {
   }
 
   /**
-   * The Service's User with `user`'s identity, or `user` (a new row) inserted when there is none yet. Looked up
-   * by identity only, never as a sid. Read first: every connection after the first is one indexed lookup.
-   * Concurrent first connections of one identity race on the unique (service, identity) constraint: the loser's
-   * insert does nothing and it reads the winner's row.
+   * Inserts `user` (a new row, on an identity's first connection), or answers the row of a concurrent first connection
+   * of the same identity: both race on the unique (service, identity) constraint, the loser's insert does nothing and
+   * it reads the winner's row.
    */
-  async findOrCreateUser(user: UserEntity): Promise<UserEntity> {
-    const key = [user.accountSid, user.serviceSid, user.identity];
-    const [existing] = await this.statements.rows<UserRow>(FIND_USER, key);
-    if (existing) return userOf(existing);
+  async createUser(user: UserEntity): Promise<UserEntity> {
     const [inserted] = await this.statements.rows<UserRow>(INSERT_USER, [
       user.sid,
       user.accountSid,
@@ -56,7 +58,7 @@ export class SessionRepository {
       user.dateUpdated,
     ]);
     if (inserted) return userOf(inserted);
-    const [winner] = await this.statements.rows<UserRow>(FIND_USER, key);
+    const [winner] = await this.statements.rows<UserRow>(FIND_USER, [user.accountSid, user.serviceSid, user.identity]);
     if (!winner) throw new Error(`user ${user.identity} of ${user.serviceSid} neither inserted nor found`);
     return userOf(winner);
   }
@@ -76,12 +78,20 @@ export class SessionRepository {
   }
 }
 
-const SERVICE = statement(
-  'session_service',
-  `SELECT sid, account_sid, default_service_role_sid, reachability_enabled FROM services WHERE account_sid = $1 AND sid = $2`,
-);
-
 const USER_COLUMNS = 'sid, account_sid, service_sid, identity, role_sid, friendly_name, attributes, joined_channels_count, date_created, date_updated';
+
+/** The User's columns as `u_<column>`, beside the Service's. */
+const PREFIXED_USER_COLUMNS = USER_COLUMNS.split(', ')
+  .map((column) => `u.${column} AS u_${column}`)
+  .join(', ');
+
+const SERVICE_AND_USER = statement(
+  'session_service_user',
+  `SELECT s.sid, s.account_sid, s.default_service_role_sid, s.reachability_enabled, ${PREFIXED_USER_COLUMNS}
+     FROM services s
+     LEFT JOIN users u ON u.account_sid = s.account_sid AND u.service_sid = s.sid AND u.identity = $3
+    WHERE s.account_sid = $1 AND s.sid = $2`,
+);
 
 const FIND_USER = statement('session_user', `SELECT ${USER_COLUMNS} FROM users WHERE account_sid = $1 AND service_sid = $2 AND identity = $3`);
 
@@ -127,6 +137,26 @@ const SESSION_CHANNELS = statement(
      WHERE ji.account_sid = $1 AND ji.service_sid = $2 AND ji.identity = $3 AND vm.sid IS NULL
      ORDER BY ji.channel_sid LIMIT $5)`,
 );
+
+/** What a session reads of its Service. */
+export type SessionServiceRow = Pick<ServiceEntity, 'sid' | 'accountSid' | 'defaultServiceRoleSid' | 'reachabilityEnabled'>;
+
+type Nullable<T, P extends string> = { [K in keyof T as `${P}${K & string}`]: T[K] | null };
+
+function unprefixed(row: Nullable<UserRow, 'u_'>): UserRow {
+  return {
+    sid: row.u_sid!,
+    account_sid: row.u_account_sid!,
+    service_sid: row.u_service_sid!,
+    identity: row.u_identity!,
+    role_sid: row.u_role_sid,
+    friendly_name: row.u_friendly_name,
+    attributes: row.u_attributes!,
+    joined_channels_count: row.u_joined_channels_count!,
+    date_created: row.u_date_created!,
+    date_updated: row.u_date_updated!,
+  };
+}
 
 interface ServiceRow {
   sid: string;

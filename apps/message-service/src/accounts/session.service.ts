@@ -7,9 +7,7 @@ import type { ViewedChannel } from '../channels/channel-views.repository';
 import { presentUser } from '../users/user.presenter';
 import { newUserRow } from '../users/user-rows';
 import { CredentialsService } from './credentials.service';
-import { SessionRepository } from './session.repository';
-
-type SessionServiceRow = NonNullable<Awaited<ReturnType<SessionRepository['findService']>>>;
+import { SessionRepository, type SessionServiceRow } from './session.repository';
 
 const presentViewed = (row: ViewedChannel) => presentChannel(row.channel, row.relation);
 
@@ -34,11 +32,17 @@ export class SessionService {
     const claims = await verifyAccessToken(token, (keySid) => this.credentials.signingKey(keySid));
     // A user sid as identity would make the user addressable as someone else (REST paths take sid OR identity).
     if (isSid(claims.identity, 'US')) throw invalidGrants('identity must not look like a User sid');
-    const service = await this.grantedService(claims.accountSid, claims.serviceSid);
+    // A Service that does not exist and one of another account (a parent's or a subaccount's included) are the same
+    // answer: the grant is not valid for this account, and a token cannot probe which sids exist elsewhere.
+    const found = await this.sessions.findServiceAndUser(claims.accountSid, claims.serviceSid, claims.identity);
+    if (!found) throw invalidGrants('chat service_sid is not a Service of this account');
+    const { service } = found;
     const roleSid = await this.newUserRole(service, claims.deploymentRoleSid);
-    const user = await this.sessions.findOrCreateUser(
-      newUserRow({ sid: newSid('US'), accountSid: claims.accountSid, serviceSid: service.sid, identity: claims.identity, roleSid, now: new Date() }),
-    );
+    const user =
+      found.user ??
+      (await this.sessions.createUser(
+        newUserRow({ sid: newSid('US'), accountSid: claims.accountSid, serviceSid: service.sid, identity: claims.identity, roleSid, now: new Date() }),
+      ));
     // What a connecting socket needs for its rooms and its `session` event (as session.channels answers it).
     const channels = withChannels === true ? await this.sessions.channels(user) : null;
     this.logger.debug({ serviceSid: service.sid, userSid: user.sid, keySid: claims.keySid }, 'session opened');
@@ -55,17 +59,6 @@ export class SessionService {
       user: presentUser(user),
       ...(channels && { channels: channels.joined.map(presentViewed), invited: channels.invited.map(presentViewed) }),
     };
-  }
-
-  /**
-   * The grant's Service, looked up in the token's account only. A Service that does not exist and one of another
-   * account (a parent's or a subaccount's included) are the same answer: the grant is not valid for this account,
-   * and a token cannot probe which sids exist elsewhere.
-   */
-  private async grantedService(accountSid: string, serviceSid: string): Promise<SessionServiceRow> {
-    const service = await this.sessions.findService(accountSid, serviceSid);
-    if (!service) throw invalidGrants('chat service_sid is not a Service of this account');
-    return service;
   }
 
   /** A new User gets the grant's `deployment_role_sid` when it names a service role of this Service, else the default. */
