@@ -337,9 +337,7 @@ export class NatsTransport {
     let reply: Reply<unknown>;
     try {
       const raw = codec.decode(msg.data);
-      // Loggers used inside the handler (nestjs-pino's PinoLogger) carry the correlation id.
-      const requestLogger = this.options.logger.child({ correlationId, subject });
-      const data = await storage.run(new Store(requestLogger), () => withCorrelation(correlationId, () => run(raw)));
+      const data = await storage.run(this.requestStore(correlationId, subject), () => withCorrelation(correlationId, () => run(raw)));
       reply = { ok: true, data };
     } catch (err) {
       if (err instanceof ParleyError) {
@@ -357,6 +355,18 @@ export class NatsTransport {
       const data = codec.encode(reply);
       this.turn.defer(() => msg.respond(data));
     }
+  }
+
+  /**
+   * What loggers inside a handler (nestjs-pino's PinoLogger) log with: a child carrying the correlation id and the
+   * subject, made on the handler's first log line only (most commands log nothing, and a pino child is not free).
+   */
+  private requestStore(correlationId: string, subject: string): Store {
+    const root = this.options.logger;
+    const store = new Store(root);
+    let child: Logger | undefined;
+    Object.defineProperty(store, 'logger', { get: () => (child ??= root.child({ correlationId, subject })) });
+    return store;
   }
 
   private connection(): NatsConnection {
