@@ -65,6 +65,14 @@ describe('sids, dates and subjects', () => {
     expect(isSid('IS123', 'IS')).toBe(false);
   });
 
+  it('mints a different sid every time, across many refills of its entropy pool', () => {
+    const sids = Array.from({ length: 2000 }, () => newSid('IM'));
+    expect(new Set(sids).size).toBe(sids.length);
+    expect(sids.every((sid) => /^IM[0-9a-f]{32}$/.test(sid))).toBe(true);
+    // Every hex digit turns up in every position: the bytes are random, not a counter.
+    for (let position = 2; position < 34; position++) expect(new Set(sids.map((sid) => sid[position])).size).toBe(16);
+  });
+
   it('renders dates at second precision with a literal Z', () => {
     expect(twilioDate(new Date('2015-12-16T22:18:37.123Z'))).toBe('2015-12-16T22:18:37Z');
   });
