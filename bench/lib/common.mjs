@@ -64,6 +64,8 @@ export async function waitFor(probe, { timeoutMs = 30_000, intervalMs = 50, desc
 /** Node flags of a measured process: a CPU profile when BENCH_CPU_PROF=1, the inspector on loopback when asked. */
 export function nodeFlags(name, inspectPort) {
   const flags = CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  // BENCH_NODE_FLAGS: extra flags for every measured process (an A/B of a runtime setting, e.g. a heap option).
+  if (env.BENCH_NODE_FLAGS) flags.push(...env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean));
   // The inspector lets a benchmark ask for a full garbage collection before it reads the heap.
   if (inspectPort) flags.push(`--inspect=127.0.0.1:${inspectPort}`);
   return flags;
