@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isSid } from '@parley/contracts';
 import { MessageEntity } from '../database/entities';
-import { statement, Statements } from '../persistence/statements';
+import { statement, Statements, type Statement } from '../persistence/statements';
 import type { IndexScan } from './message-paging';
 import type { MessageDraft } from './message-rules';
 
@@ -199,6 +199,68 @@ const statementsFor = (column: 'sid' | 'unique_name') => ({
 
 const SQL = { sid: statementsFor('sid'), unique_name: statementsFor('unique_name') };
 
+interface MessageRow {
+  sid: string;
+  account_sid: string;
+  service_sid: string;
+  channel_sid: string;
+  index: number;
+  author: string;
+  body: string | null;
+  attributes: string;
+  was_edited: boolean;
+  last_updated_by: string | null;
+  type: MessageEntity['type'];
+  media: MessageEntity['media'];
+  to_sid: string;
+  idempotency_key: string | null;
+  date_created: Date;
+  date_updated: Date;
+}
+
+function messageOf(row: MessageRow): MessageEntity {
+  return Object.assign(new MessageEntity(), {
+    sid: row.sid,
+    accountSid: row.account_sid,
+    serviceSid: row.service_sid,
+    channelSid: row.channel_sid,
+    index: row.index,
+    author: row.author,
+    body: row.body,
+    attributes: row.attributes,
+    wasEdited: row.was_edited,
+    lastUpdatedBy: row.last_updated_by,
+    type: row.type,
+    media: row.media,
+    toSid: row.to_sid,
+    idempotencyKey: row.idempotency_key,
+    dateCreated: row.date_created,
+    dateUpdated: row.date_updated,
+  });
+}
+
+/** A channel's messages by index: $1 account, $2 channel, $3 limit, then the bounds given (above, below). */
+const scanStatements = new Map<string, Statement>();
+
+function scanStatement(order: 'ASC' | 'DESC', above: boolean, below: boolean): Statement {
+  const key = `${order}${above ? '_above' : ''}${below ? '_below' : ''}`;
+  let stmt = scanStatements.get(key);
+  if (!stmt) {
+    const bounds = [above ? 'AND m.index > $4' : '', below ? `AND m.index < $${above ? 5 : 4}` : ''].join(' ');
+    stmt = statement(
+      `message_scan_${key.toLowerCase()}`,
+      `SELECT m.sid, m.account_sid, m.service_sid, m.channel_sid, m.index, m.author, m.body, m.attributes, m.was_edited,
+              m.last_updated_by, m.type, m.media, m.to_sid, m.idempotency_key, m.date_created, m.date_updated
+         FROM messages m
+        WHERE m.account_sid = $1 AND m.channel_sid = $2 ${bounds}
+        ORDER BY m.index ${order}
+        LIMIT $3`,
+    );
+    scanStatements.set(key, stmt);
+  }
+  return stmt;
+}
+
 const channelColumn = (key: string) => (isSid(key, 'CH') ? 'sid' : 'unique_name');
 
 interface BatchRow {
@@ -226,6 +288,11 @@ export class MessagesRepository {
 
   get manager(): EntityManager {
     return this.dataSource.manager;
+  }
+
+  /** The transaction's manager for prepared statements; undefined outside one. */
+  protected tx(): EntityManager | undefined {
+    return undefined;
   }
 
   /**
@@ -359,16 +426,15 @@ export class MessagesRepository {
     );
   }
 
-  /** At most `limit` messages of the channel in the scan's order, within its bounds. */
-  scan(accountSid: string, channelSid: string, scan: IndexScan, limit: number): Promise<MessageEntity[]> {
-    const qb = this.manager
-      .createQueryBuilder(MessageEntity, 'm')
-      .where('m.account_sid = :accountSid AND m.channel_sid = :channelSid', { accountSid, channelSid })
-      .orderBy('m.index', scan.order)
-      .limit(limit);
-    if (scan.above !== undefined) qb.andWhere('m.index > :above', { above: scan.above });
-    if (scan.below !== undefined) qb.andWhere('m.index < :below', { below: scan.below });
-    return qb.getMany();
+  /**
+   * At most `limit` messages of the channel in the scan's order, within its bounds: SDK pages and reconnect
+   * recovery (every reconnecting client asks for what it missed), REST pages. A prepared statement per shape.
+   */
+  async scan(accountSid: string, channelSid: string, scan: IndexScan, limit: number): Promise<MessageEntity[]> {
+    const stmt = scanStatement(scan.order, scan.above !== undefined, scan.below !== undefined);
+    const bounds = [scan.above, scan.below].filter((b) => b !== undefined);
+    const rows = await this.statements.rows<MessageRow>(stmt, [accountSid, channelSid, limit, ...bounds], this.tx());
+    return rows.map(messageOf);
   }
 
   async exists(accountSid: string, channelSid: string, scan: IndexScan): Promise<boolean> {
@@ -380,13 +446,17 @@ class TransactionalMessagesRepository extends MessagesRepository {
   constructor(
     dataSource: DataSource,
     statements: Statements,
-    private readonly tx: EntityManager,
+    private readonly txManager: EntityManager,
   ) {
     super(dataSource, statements);
   }
 
   override get manager(): EntityManager {
-    return this.tx;
+    return this.txManager;
+  }
+
+  protected override tx(): EntityManager {
+    return this.txManager;
   }
 
   override transaction<T>(work: (tx: MessagesRepository) => Promise<T>): Promise<T> {
