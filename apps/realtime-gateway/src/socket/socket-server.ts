@@ -42,9 +42,7 @@ export class SocketServer implements BeforeApplicationShutdown, OnApplicationShu
 
   async start(): Promise<Server> {
     const options = { connectionName: 'realtime-gateway-adapter', lazyConnect: true, maxRetriesPerRequest: null };
-    // The publishing connection carries a command or two per message (the adapter's SPUBLISH, the channel send limit):
-    // auto-pipelining writes the commands of one event-loop turn in one socket write instead of one write each.
-    this.pub = new Redis(this.config.REDIS_URL, { ...options, enableAutoPipelining: true });
+    this.pub = new Redis(this.config.REDIS_URL, options);
     this.sub = new Redis(this.config.REDIS_URL, options);
     for (const client of [this.pub, this.sub]) {
       client.on('error', (err: Error) => this.logger.warn({ err: err.message }, 'adapter redis error'));
