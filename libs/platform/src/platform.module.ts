@@ -30,7 +30,9 @@ export class PlatformModule {
           pinoHttp: {
             logger: root,
             genReqId: (req) => requestIdOf(req),
-            customProps: (req) => ({ correlationId: req.id }),
+            // The request id is the correlation id, on every line of the request (the quiet logger's own binding:
+            // no further child logger per request, which customProps would make).
+            customAttributeKeys: { reqId: 'correlationId' },
             // Probes and scrapes would drown the request log.
             autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
             quietReqLogger: true,
