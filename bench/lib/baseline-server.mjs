@@ -55,7 +55,8 @@ io.on('connection', async (socket) => {
   socket.emit('ready');
 });
 
-httpServer.listen(port, '127.0.0.1', () => process.send?.({ ready: port }));
+// The same accept queue as Parley's services (LISTEN_BACKLOG in libs/platform/src/bootstrap.ts).
+httpServer.listen(port, '127.0.0.1', 4096, () => process.send?.({ ready: port }));
 process.on('SIGTERM', () => {
   io.close();
   pub.disconnect();

@@ -17,6 +17,14 @@ export interface BootstrapOptions {
 }
 
 /**
+ * The kernel's queue of connections not yet accepted (Node's default: 511; Linux caps it at net.core.somaxconn).
+ * When a gateway replica dies, its clients all reconnect to the others within a second: with the default queue, the
+ * reconnect-storm benchmark overflowed it tens of thousands of times, and clients whose SYN was dropped waited out
+ * socket.io's 10 s connect timeout before trying again (docs/benchmarks.md).
+ */
+export const LISTEN_BACKLOG = 4096;
+
+/**
  * Starts a service and wires graceful shutdown: on SIGTERM readiness turns off first, then the app
  * closes (HTTP stops accepting, module hooks drain NATS and close Redis/Postgres), all under a hard
  * deadline after which the process exits non-zero. A failed start exits non-zero too.
@@ -27,7 +35,9 @@ export async function bootstrapService(options: BootstrapOptions): Promise<INest
     app = await NestFactory.create(options.module, { ...options.nestOptions, bufferLogs: true, forceCloseConnections: true });
     app.useLogger(app.get(NestPinoLogger));
     await options.configure?.(app);
-    await app.listen(options.port, '0.0.0.0');
+    // Nest hands the arguments after the port to Node's server.listen(port, host, backlog); its typing omits backlog.
+    const listen = app.listen.bind(app) as unknown as (port: number, host: string, backlog: number) => Promise<unknown>;
+    await listen(options.port, '0.0.0.0', LISTEN_BACKLOG);
   } catch (err) {
     const logger = app ? (app.get(ROOT_LOGGER, { strict: false }) as Logger | undefined) : undefined;
     if (logger) logger.fatal({ err }, 'start failed');

@@ -47,7 +47,8 @@ export async function startTcpBalancer(upstreams: number[]): Promise<TcpBalancer
     };
     tryUpstream(0);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // A storm of reconnections arrives at once (see LISTEN_BACKLOG in libs/platform).
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', 4096, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const balancer: TcpBalancer = {
