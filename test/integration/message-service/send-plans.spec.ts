@@ -19,7 +19,7 @@ describe('message-service: the send statements keep their generic plans', () => 
     await ms?.stop();
   });
 
-  it('for lone sends and for batches, checked (SDK) and unchecked (REST)', async () => {
+  it('for lone sends and for batches, checked (SDK) and unchecked (REST), and for the refused ones\' batched checks', async () => {
     const service = await ms.send('chat.v1.cmd.service.create', { caller: ms.system(), params: { FriendlyName: 'plans' } });
     const channel = await ms.send('chat.v1.cmd.channel.create', { caller: ms.system(), params: { ServiceSid: service.sid, FriendlyName: 'room' } });
     const members = ['ann', 'bob', 'cy'];
@@ -35,10 +35,15 @@ describe('message-service: the send statements keep their generic plans', () => 
     for (let i = 0; i < rounds; i++) await sendAs(members[i % 3] as string, `alone ${i}`);
     // Sends that arrive together are written as one batch (send-batcher.ts).
     for (let i = 0; i < rounds; i++) await Promise.all([...members, null].map((who) => sendAs(who, `together ${i}`)));
+    // Refused sends together: the statement keeps none, and their full checks go as one read (channel-access.ts).
+    for (let i = 0; i < rounds; i++) {
+      const refused = await Promise.allSettled(['x1', 'x2', 'x3'].map((who) => sendAs(who, `refused ${i}`)));
+      expect(refused.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    }
 
     const statements = (await ms.app.get(DataSource).query(
       `SELECT name, generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements
-        WHERE name LIKE 'parley_message_%' ORDER BY name`,
+        WHERE name LIKE 'parley_message_%' OR name LIKE 'parley_channel_access_many_%' ORDER BY name`,
     )) as { name: string; generic: number; custom: number }[];
     const byPurpose = Object.fromEntries(statements.map((s) => [s.name.replace(/_[0-9a-f]{12}$/, ''), s]));
     const lone = byPurpose['parley_message_send_sid'];
@@ -49,6 +54,9 @@ describe('message-service: the send statements keep their generic plans', () => 
     expect(lone?.generic).toBeGreaterThan(0);
     expect(batch?.custom).toBeLessThanOrEqual(5);
     expect(batch?.generic).toBeGreaterThan(0);
+    const readMany = byPurpose['parley_channel_access_many_sid'];
+    expect(readMany?.custom).toBeLessThanOrEqual(5);
+    expect(readMany?.generic).toBeGreaterThan(0);
 
     const { rows } = await ms.pg.query<{ n: number; next: number }>(
       'SELECT (SELECT count(*)::int FROM messages WHERE channel_sid = $1) AS n, next_message_index AS next FROM channels WHERE sid = $1',

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { SESSION_CHANNELS_MAX } from '@parley/contracts';
 import { DataSource } from 'typeorm';
-import { ChannelEntity, RoleEntity, ServiceEntity, UserEntity } from '../database/entities';
+import { RoleEntity, ServiceEntity, UserEntity } from '../database/entities';
 import type { ViewedChannel } from '../channels/channel-views.repository';
+import { CHANNEL_ROWS, relationOf, UNREAD_COUNT, VIEWER_COLUMNS, type RelationColumns } from '../channels/channel-rows';
+import { RowMapper } from '../persistence/rows';
 import { statement, Statements } from '../persistence/statements';
 
 /** The channels a session starts with: those its identity is a member of, and those it is only invited to. */
@@ -29,10 +31,10 @@ export class SessionRepository {
    * identity only, never as a sid.
    */
   async findServiceAndUser(accountSid: string, serviceSid: string, identity: string): Promise<{ service: SessionServiceRow; user: UserEntity | null } | null> {
-    const [row] = await this.statements.rows<ServiceRow & Nullable<UserRow, 'u_'>>(SERVICE_AND_USER, [accountSid, serviceSid, identity]);
+    const [row] = await this.statements.rows<ServiceRow & { u_sid: string | null }>(SERVICE_AND_USER, [accountSid, serviceSid, identity]);
     if (!row) return null;
     const service = { sid: row.sid, accountSid: row.account_sid, defaultServiceRoleSid: row.default_service_role_sid, reachabilityEnabled: row.reachability_enabled };
-    return { service, user: row.u_sid === null ? null : userOf(unprefixed(row)) };
+    return { service, user: row.u_sid === null ? null : USER_ROWS.from(row, 'u_') };
   }
 
   findDeploymentRole(accountSid: string, serviceSid: string, roleSid: string): Promise<RoleEntity | null> {
@@ -45,7 +47,7 @@ export class SessionRepository {
    * it reads the winner's row.
    */
   async createUser(user: UserEntity): Promise<UserEntity> {
-    const [inserted] = await this.statements.rows<UserRow>(INSERT_USER, [
+    const [inserted] = await this.statements.rows<object>(INSERT_USER, [
       user.sid,
       user.accountSid,
       user.serviceSid,
@@ -57,10 +59,10 @@ export class SessionRepository {
       user.dateCreated,
       user.dateUpdated,
     ]);
-    if (inserted) return userOf(inserted);
-    const [winner] = await this.statements.rows<UserRow>(FIND_USER, [user.accountSid, user.serviceSid, user.identity]);
+    if (inserted) return USER_ROWS.from(inserted);
+    const [winner] = await this.statements.rows<object>(FIND_USER, [user.accountSid, user.serviceSid, user.identity]);
     if (!winner) throw new Error(`user ${user.identity} of ${user.serviceSid} neither inserted nor found`);
-    return userOf(winner);
+    return USER_ROWS.from(winner);
   }
 
   /**
@@ -78,12 +80,24 @@ export class SessionRepository {
   }
 }
 
-const USER_COLUMNS = 'sid, account_sid, service_sid, identity, role_sid, friendly_name, attributes, joined_channels_count, date_created, date_updated';
+/** A User's columns in the prepared statements (persistence/rows.ts). */
+export const USER_ROWS = new RowMapper(UserEntity, [
+  'sid',
+  'account_sid',
+  'service_sid',
+  'identity',
+  'role_sid',
+  'friendly_name',
+  'attributes',
+  'joined_channels_count',
+  'date_created',
+  'date_updated',
+]);
+
+const USER_COLUMNS = USER_ROWS.columns.join(', ');
 
 /** The User's columns as `u_<column>`, beside the Service's. */
-const PREFIXED_USER_COLUMNS = USER_COLUMNS.split(', ')
-  .map((column) => `u.${column} AS u_${column}`)
-  .join(', ');
+const PREFIXED_USER_COLUMNS = USER_ROWS.select('u', 'u_');
 
 const SERVICE_AND_USER = statement(
   'session_service_user',
@@ -110,14 +124,7 @@ const INSERT_USER = statement(
  * cannot turn it into a scan of the Service's channels), invited from the identity's invites (ix_invites_service_identity) of
  * channels it is not a member of.
  */
-const CHANNEL_COLUMNS = `c.sid, c.account_sid, c.service_sid, c.friendly_name, c.unique_name, c.attributes, c.type, c.created_by,
-         c.members_count, c.messages_count, c.next_message_index, c.last_message_sid, c.last_message_index,
-         c.last_message_date, c.date_created, c.date_updated,
-         vm.sid AS v_member_sid, vm.last_consumed_message_index AS v_last_consumed,
-         vm.notification_level AS v_notification_level, vi.sid AS v_invite_sid,
-         CASE WHEN vm.last_consumed_message_index IS NULL THEN NULL
-         ELSE (SELECT count(*)::int FROM messages x
-                WHERE x.account_sid = c.account_sid AND x.channel_sid = c.sid AND x.index > vm.last_consumed_message_index) END AS v_unread`;
+const CHANNEL_COLUMNS = `${CHANNEL_ROWS.select('c')}, ${VIEWER_COLUMNS}, ${UNREAD_COUNT} AS v_unread`;
 
 const VIEWER_JOINS = `LEFT JOIN members vm ON vm.account_sid = c.account_sid AND vm.channel_sid = c.sid AND vm.identity = $3
     LEFT JOIN invites vi ON vi.account_sid = c.account_sid AND vi.channel_sid = c.sid AND vi.identity = $3`;
@@ -141,22 +148,7 @@ const SESSION_CHANNELS = statement(
 /** What a session reads of its Service. */
 export type SessionServiceRow = Pick<ServiceEntity, 'sid' | 'accountSid' | 'defaultServiceRoleSid' | 'reachabilityEnabled'>;
 
-type Nullable<T, P extends string> = { [K in keyof T as `${P}${K & string}`]: T[K] | null };
 
-function unprefixed(row: Nullable<UserRow, 'u_'>): UserRow {
-  return {
-    sid: row.u_sid!,
-    account_sid: row.u_account_sid!,
-    service_sid: row.u_service_sid!,
-    identity: row.u_identity!,
-    role_sid: row.u_role_sid,
-    friendly_name: row.u_friendly_name,
-    attributes: row.u_attributes!,
-    joined_channels_count: row.u_joined_channels_count!,
-    date_created: row.u_date_created!,
-    date_updated: row.u_date_updated!,
-  };
-}
 
 interface ServiceRow {
   sid: string;
@@ -165,86 +157,12 @@ interface ServiceRow {
   reachability_enabled: boolean;
 }
 
-interface UserRow {
-  sid: string;
-  account_sid: string;
-  service_sid: string;
-  identity: string;
-  role_sid: string | null;
-  friendly_name: string | null;
-  attributes: string;
-  joined_channels_count: number;
-  date_created: Date;
-  date_updated: Date;
-}
 
-function userOf(row: UserRow): UserEntity {
-  return Object.assign(new UserEntity(), {
-    sid: row.sid,
-    accountSid: row.account_sid,
-    serviceSid: row.service_sid,
-    identity: row.identity,
-    roleSid: row.role_sid,
-    friendlyName: row.friendly_name,
-    attributes: row.attributes,
-    joinedChannelsCount: row.joined_channels_count,
-    dateCreated: row.date_created,
-    dateUpdated: row.date_updated,
-  });
-}
 
-interface SessionChannelRow {
+interface SessionChannelRow extends RelationColumns {
   v_list: 'joined' | 'invited';
-  sid: string;
-  account_sid: string;
-  service_sid: string;
-  friendly_name: string | null;
-  unique_name: string | null;
-  attributes: string;
-  type: ChannelEntity['type'];
-  created_by: string;
-  members_count: number;
-  messages_count: number;
-  next_message_index: number;
-  last_message_sid: string | null;
-  last_message_index: number | null;
-  last_message_date: Date | null;
-  date_created: Date;
-  date_updated: Date;
-  v_member_sid: string | null;
-  v_last_consumed: number | null;
-  v_notification_level: ViewedChannel['relation']['notificationLevel'];
-  v_invite_sid: string | null;
-  v_unread: number | null;
 }
 
 function viewedOf(row: SessionChannelRow): ViewedChannel {
-  const channel = Object.assign(new ChannelEntity(), {
-    sid: row.sid,
-    accountSid: row.account_sid,
-    serviceSid: row.service_sid,
-    friendlyName: row.friendly_name,
-    uniqueName: row.unique_name,
-    attributes: row.attributes,
-    type: row.type,
-    createdBy: row.created_by,
-    membersCount: row.members_count,
-    messagesCount: row.messages_count,
-    nextMessageIndex: row.next_message_index,
-    lastMessageSid: row.last_message_sid,
-    lastMessageIndex: row.last_message_index,
-    lastMessageDate: row.last_message_date,
-    dateCreated: row.date_created,
-    dateUpdated: row.date_updated,
-  });
-  return {
-    channel,
-    relation: {
-      memberSid: row.v_member_sid,
-      lastConsumedMessageIndex: row.v_last_consumed,
-      notificationLevel: row.v_notification_level,
-      unreadMessagesCount: row.v_unread,
-      invited: row.v_invite_sid !== null,
-    },
-  };
+  return { channel: CHANNEL_ROWS.from(row), relation: relationOf(row) };
 }

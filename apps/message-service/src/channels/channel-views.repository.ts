@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { isSid } from '@parley/contracts';
 import { ChannelEntity, InviteEntity, MemberEntity, type NotificationLevel } from '../database/entities';
+import { CHANNEL_ROWS, relationOf, UNREAD_COUNT, VIEWER_COLUMNS, type RelationColumns } from './channel-rows';
 import type { PagePlan } from '../paging/page-token';
 import type { LookupOptions } from '../scope/scope.repository';
 import type { SidKey } from '../paging/keysets';
@@ -41,14 +42,6 @@ export interface ChannelAccessRow extends ViewedChannel {
   memberPermissions: string[] | null;
 }
 
-interface RelationColumns {
-  v_member_sid: string | null;
-  v_last_consumed: number | null;
-  v_notification_level: NotificationLevel | null;
-  v_unread: number | null;
-  v_invite_sid: string | null;
-}
-
 interface AccessColumns extends RelationColumns {
   v_member_permissions: string[] | null;
   v_service_permissions: string[] | null;
@@ -73,7 +66,7 @@ export class ChannelViewsRepository {
    */
   async access(accountSid: string, serviceSid: string, key: string, viewer: Viewer, opts: AccessOptions = {}): Promise<ChannelAccessRow | null> {
     const stmt = ACCESS_STATEMENTS[isSid(key, 'CH') ? 'sid' : 'unique_name'][opts.unread === true ? 'unread' : 'plain'][opts.lock ? 'locked' : 'read'];
-    const [row] = await this.statements.rows<AccessRow>(stmt, [accountSid, serviceSid, key, viewer.identity, viewer.roleSid ?? null], opts.manager);
+    const [row] = await this.statements.rows<AccessColumns>(stmt, [accountSid, serviceSid, key, viewer.identity, viewer.roleSid ?? null], opts.manager);
     return row ? accessRowOf(row) : null;
   }
 
@@ -83,12 +76,11 @@ export class ChannelViewsRepository {
    */
   async accessMany(accountSid: string, serviceSid: string, key: string, viewers: readonly Viewer[]): Promise<Map<string, ChannelAccessRow>> {
     const stmt = ACCESS_MANY_STATEMENTS[isSid(key, 'CH') ? 'sid' : 'unique_name'];
-    const rows = await this.statements.rows<AccessRow & { v_identity: string; v_role: string | null }>(stmt, [
+    const rows = await this.statements.rows<AccessColumns & { v_identity: string; v_role: string | null }>(stmt, [
       accountSid,
       serviceSid,
       key,
-      viewers.map((v) => v.identity),
-      viewers.map((v) => v.roleSid ?? null),
+      JSON.stringify(viewers.map((v) => ({ identity: v.identity, role_sid: v.roleSid ?? null }))),
     ]);
     return new Map(rows.map((row) => [viewerKey({ identity: row.v_identity, roleSid: row.v_role ?? undefined }), accessRowOf(row)]));
   }
@@ -174,45 +166,55 @@ const INVITED_SIDS = `SELECT ji.channel_sid FROM invites ji
  * membership, not for a check).
  */
 function accessSql(channelColumn: 'sid' | 'unique_name', unread: boolean, lock: boolean): string {
-  return accessQuery(channelColumn, { unread, lock, many: false });
+  return `
+    SELECT ${CHANNEL_ROWS.select('c')},
+           ${VIEWER_COLUMNS},
+           ${unread ? UNREAD_COUNT : 'NULL::int'} AS v_unread,
+           vmr.permissions AS v_member_permissions, vsr.permissions AS v_service_permissions
+      FROM channels c
+      LEFT JOIN members vm ON vm.account_sid = c.account_sid AND vm.channel_sid = c.sid AND vm.identity = $4
+      LEFT JOIN invites vi ON vi.account_sid = c.account_sid AND vi.channel_sid = c.sid AND vi.identity = $4
+      LEFT JOIN roles vmr ON vmr.account_sid = c.account_sid AND vmr.service_sid = c.service_sid AND vmr.sid = vm.role_sid
+                         AND vmr.type = 'channel'
+      LEFT JOIN users vu ON vu.account_sid = c.account_sid AND vu.service_sid = c.service_sid AND vu.identity = $4
+      LEFT JOIN roles vsr ON vsr.account_sid = c.account_sid AND vsr.service_sid = c.service_sid
+                         AND vsr.sid = COALESCE($5::varchar, vu.role_sid) AND vsr.type = 'deployment'
+     WHERE c.account_sid = $1 AND c.service_sid = $2 AND c.${channelColumn} = $3
+     ${lock ? 'FOR UPDATE OF c' : ''}`;
 }
 
 /**
- * The same read for a list of viewers ($4 identities, $5 their session roles, in pairs): one row per viewer, each
- * with its own joins, and no row at all when the channel does not exist.
+ * The same read for several viewers ($4: a JSON array of {identity, role_sid}): one row per viewer, none when the
+ * channel does not exist. The viewers come as one JSON document rather than arrays, and each viewer's rows are
+ * lateral probes of unique indexes, so the statement keeps its generic plan (messages.repository.ts explains both).
  */
 function accessManySql(channelColumn: 'sid' | 'unique_name'): string {
-  return accessQuery(channelColumn, { unread: false, lock: false, many: true });
-}
-
-function accessQuery(channelColumn: 'sid' | 'unique_name', opts: { unread: boolean; lock: boolean; many: boolean }): string {
-  const identity = opts.many ? 'v.identity' : '$4';
-  const role = opts.many ? 'v.role_sid' : '$5::varchar';
   return `
-    SELECT ${opts.many ? 'v.identity AS v_identity, v.role_sid AS v_role, ' : ''}c.sid, c.account_sid, c.service_sid, c.friendly_name, c.unique_name, c.attributes, c.type, c.created_by,
-           c.members_count, c.messages_count, c.next_message_index, c.last_message_sid, c.last_message_index,
-           c.last_message_date, c.date_created, c.date_updated,
-           vm.sid AS v_member_sid, vm.last_consumed_message_index AS v_last_consumed,
-           vm.notification_level AS v_notification_level, vi.sid AS v_invite_sid,
-           ${opts.unread ? UNREAD_COUNT : 'NULL::int'} AS v_unread,
-           vmr.permissions AS v_member_permissions, vsr.permissions AS v_service_permissions
+    SELECT v.identity AS v_identity, v.role_sid AS v_role, ${CHANNEL_ROWS.select('c')},
+           ${VIEWER_COLUMNS},
+           NULL::int AS v_unread, vm.permissions AS v_member_permissions, vsr.permissions AS v_service_permissions
       FROM channels c
-      ${opts.many ? 'CROSS JOIN unnest($4::text[], $5::varchar[]) AS v(identity, role_sid)' : ''}
-      LEFT JOIN members vm ON vm.account_sid = c.account_sid AND vm.channel_sid = c.sid AND vm.identity = ${identity}
-      LEFT JOIN invites vi ON vi.account_sid = c.account_sid AND vi.channel_sid = c.sid AND vi.identity = ${identity}
-      LEFT JOIN roles vmr ON vmr.account_sid = c.account_sid AND vmr.service_sid = c.service_sid AND vmr.sid = vm.role_sid
-                         AND vmr.type = 'channel'
-      LEFT JOIN users vu ON vu.account_sid = c.account_sid AND vu.service_sid = c.service_sid AND vu.identity = ${identity}
-      LEFT JOIN roles vsr ON vsr.account_sid = c.account_sid AND vsr.service_sid = c.service_sid
-                         AND vsr.sid = COALESCE(${role}, vu.role_sid) AND vsr.type = 'deployment'
-     WHERE c.account_sid = $1 AND c.service_sid = $2 AND c.${channelColumn} = $3
-     ${opts.lock ? 'FOR UPDATE OF c' : ''}`;
+      CROSS JOIN jsonb_to_recordset($4::jsonb) AS v(identity text, role_sid varchar)
+      LEFT JOIN LATERAL (
+        SELECT m.sid, m.last_consumed_message_index, m.notification_level, r.permissions
+          FROM members m
+          LEFT JOIN roles r ON r.sid = m.role_sid AND r.account_sid = c.account_sid AND r.service_sid = c.service_sid AND r.type = 'channel'
+         WHERE m.channel_sid = c.sid AND m.identity = v.identity AND m.account_sid = c.account_sid
+         LIMIT 1
+      ) vm ON true
+      LEFT JOIN LATERAL (
+        SELECT i.sid FROM invites i WHERE i.channel_sid = c.sid AND i.identity = v.identity AND i.account_sid = c.account_sid LIMIT 1
+      ) vi ON true
+      LEFT JOIN LATERAL (
+        SELECT r.permissions
+          FROM roles r
+         WHERE r.sid = COALESCE(v.role_sid, (SELECT u.role_sid FROM users u
+                                              WHERE u.service_sid = c.service_sid AND u.identity = v.identity AND u.account_sid = c.account_sid))
+           AND r.account_sid = c.account_sid AND r.service_sid = c.service_sid AND r.type = 'deployment'
+         LIMIT 1
+      ) vsr ON true
+     WHERE c.account_sid = $1 AND c.service_sid = $2 AND c.${channelColumn} = $3`;
 }
-
-/** Exact, as a UserChannel's: counted on the (channel_sid, index) unique index. */
-const UNREAD_COUNT = `CASE WHEN vm.last_consumed_message_index IS NULL THEN NULL
-  ELSE (SELECT count(*)::int FROM messages x
-         WHERE x.account_sid = c.account_sid AND x.channel_sid = c.sid AND x.index > vm.last_consumed_message_index) END`;
 
 const accessShapes = (column: 'sid' | 'unique_name', unread: boolean) => ({
   read: statement(`channel_access_${column}${unread ? '_unread' : ''}`, accessSql(column, unread, false)),
@@ -234,62 +236,13 @@ export function viewerKey(viewer: Viewer): string {
   return `${viewer.roleSid ?? ''} ${viewer.identity}`;
 }
 
-interface AccessRow extends AccessColumns {
-  sid: string;
-  account_sid: string;
-  service_sid: string;
-  friendly_name: string | null;
-  unique_name: string | null;
-  attributes: string;
-  type: ChannelEntity['type'];
-  created_by: string;
-  members_count: number;
-  messages_count: number;
-  next_message_index: number;
-  last_message_sid: string | null;
-  last_message_index: number | null;
-  last_message_date: Date | null;
-  date_created: Date;
-  date_updated: Date;
-}
-
-function accessRowOf(row: AccessRow): ChannelAccessRow {
+function accessRowOf(row: AccessColumns): ChannelAccessRow {
   const relation = relationOf(row);
   return {
-    channel: channelOf(row),
+    channel: CHANNEL_ROWS.from(row),
     relation,
     servicePermissions: row.v_service_permissions ?? [],
     memberPermissions: relation.memberSid === null ? null : (row.v_member_permissions ?? []),
   };
 }
 
-function channelOf(row: AccessRow): ChannelEntity {
-  return Object.assign(new ChannelEntity(), {
-    sid: row.sid,
-    accountSid: row.account_sid,
-    serviceSid: row.service_sid,
-    friendlyName: row.friendly_name,
-    uniqueName: row.unique_name,
-    attributes: row.attributes,
-    type: row.type,
-    createdBy: row.created_by,
-    membersCount: row.members_count,
-    messagesCount: row.messages_count,
-    nextMessageIndex: row.next_message_index,
-    lastMessageSid: row.last_message_sid,
-    lastMessageIndex: row.last_message_index,
-    lastMessageDate: row.last_message_date,
-    dateCreated: row.date_created,
-    dateUpdated: row.date_updated,
-  });
-}
-
-function relationOf(columns: RelationColumns): ViewerRelation {
-  return {
-    memberSid: columns.v_member_sid,
-    lastConsumedMessageIndex: columns.v_last_consumed,
-    notificationLevel: columns.v_notification_level,
-    unreadMessagesCount: columns.v_unread,
-    invited: columns.v_invite_sid !== null,
-  };
-}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isSid } from '@parley/contracts';
 import { MessageEntity } from '../database/entities';
+import { RowMapper } from '../persistence/rows';
 import { statement, Statements, type Statement } from '../persistence/statements';
 import type { IndexScan } from './message-paging';
 import type { MessageDraft } from './message-rules';
@@ -199,45 +200,25 @@ const statementsFor = (column: 'sid' | 'unique_name') => ({
 
 const SQL = { sid: statementsFor('sid'), unique_name: statementsFor('unique_name') };
 
-interface MessageRow {
-  sid: string;
-  account_sid: string;
-  service_sid: string;
-  channel_sid: string;
-  index: number;
-  author: string;
-  body: string | null;
-  attributes: string;
-  was_edited: boolean;
-  last_updated_by: string | null;
-  type: MessageEntity['type'];
-  media: MessageEntity['media'];
-  to_sid: string;
-  idempotency_key: string | null;
-  date_created: Date;
-  date_updated: Date;
-}
-
-function messageOf(row: MessageRow): MessageEntity {
-  return Object.assign(new MessageEntity(), {
-    sid: row.sid,
-    accountSid: row.account_sid,
-    serviceSid: row.service_sid,
-    channelSid: row.channel_sid,
-    index: row.index,
-    author: row.author,
-    body: row.body,
-    attributes: row.attributes,
-    wasEdited: row.was_edited,
-    lastUpdatedBy: row.last_updated_by,
-    type: row.type,
-    media: row.media,
-    toSid: row.to_sid,
-    idempotencyKey: row.idempotency_key,
-    dateCreated: row.date_created,
-    dateUpdated: row.date_updated,
-  });
-}
+/** A message's columns in the prepared statements (persistence/rows.ts). */
+export const MESSAGE_ROWS = new RowMapper(MessageEntity, [
+  'sid',
+  'account_sid',
+  'service_sid',
+  'channel_sid',
+  'index',
+  'author',
+  'body',
+  'attributes',
+  'was_edited',
+  'last_updated_by',
+  'type',
+  'media',
+  'to_sid',
+  'idempotency_key',
+  'date_created',
+  'date_updated',
+]);
 
 /** A channel's messages by index: $1 account, $2 channel, $3 limit, then the bounds given (above, below). */
 const scanStatements = new Map<string, Statement>();
@@ -249,8 +230,7 @@ function scanStatement(order: 'ASC' | 'DESC', above: boolean, below: boolean): S
     const bounds = [above ? 'AND m.index > $4' : '', below ? `AND m.index < $${above ? 5 : 4}` : ''].join(' ');
     stmt = statement(
       `message_scan_${key.toLowerCase()}`,
-      `SELECT m.sid, m.account_sid, m.service_sid, m.channel_sid, m.index, m.author, m.body, m.attributes, m.was_edited,
-              m.last_updated_by, m.type, m.media, m.to_sid, m.idempotency_key, m.date_created, m.date_updated
+      `SELECT ${MESSAGE_ROWS.select('m')}
          FROM messages m
         WHERE m.account_sid = $1 AND m.channel_sid = $2 ${bounds}
         ORDER BY m.index ${order}
@@ -433,8 +413,8 @@ export class MessagesRepository {
   async scan(accountSid: string, channelSid: string, scan: IndexScan, limit: number): Promise<MessageEntity[]> {
     const stmt = scanStatement(scan.order, scan.above !== undefined, scan.below !== undefined);
     const bounds = [scan.above, scan.below].filter((b) => b !== undefined);
-    const rows = await this.statements.rows<MessageRow>(stmt, [accountSid, channelSid, limit, ...bounds], this.tx());
-    return rows.map(messageOf);
+    const rows = await this.statements.rows<object>(stmt, [accountSid, channelSid, limit, ...bounds], this.tx());
+    return rows.map((row) => MESSAGE_ROWS.from(row));
   }
 
   async exists(accountSid: string, channelSid: string, scan: IndexScan): Promise<boolean> {
