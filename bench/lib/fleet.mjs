@@ -87,26 +87,31 @@ export async function startFleet({ workers, target, tokens, commandTimeout = 10_
       let deliveries = 0;
       let dups = 0;
       let gaps = 0;
+      let reconnecting = 0;
       for (const p of parts) {
         deliveries += p.deliveries;
         dups += p.dups;
         gaps += p.gaps;
+        reconnecting += p.reconnecting ?? 0;
         for (const [k, h] of Object.entries(p.latency)) {
           if (!latency.has(k)) latency.set(k, new Histogram());
           latency.get(k).merge(h);
         }
       }
-      return { deliveries, dups, gaps, latency };
+      return { deliveries, dups, gaps, reconnecting, latency };
     },
-    /** Waits until `total` deliveries, or until none arrived for `idleMs` (what is lost stays lost), bounded. */
+    /**
+     * Waits until `total` deliveries, or until none arrived for `idleMs` while every client has its session (what is
+     * lost stays lost; a client still reconnecting has its missed messages to come through `resume`), bounded.
+     */
     async drain(total, { timeoutMs = 30_000, idleMs = 3_000 } = {}) {
       const deadline = Date.now() + timeoutMs;
       let last = -1;
       let lastChange = Date.now();
       for (;;) {
-        const { deliveries } = await fleet.stats();
+        const { deliveries, reconnecting } = await fleet.stats();
         if (deliveries >= total) return deliveries;
-        if (deliveries !== last) (last = deliveries), (lastChange = Date.now());
+        if (deliveries !== last || reconnecting > 0) (last = deliveries), (lastChange = Date.now());
         if (Date.now() - lastChange > idleMs || Date.now() > deadline) return deliveries;
         await new Promise((r) => setTimeout(r, 100));
       }

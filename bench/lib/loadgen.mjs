@@ -297,7 +297,10 @@ const ops = {
     let dups = 0;
     let gaps = 0;
     for (const c of clients.values()) for (const r of c.recv.values()) (dups += r.dups), (gaps += r.gaps);
-    const out = { deliveries, dups, gaps, latency: Object.fromEntries([...latency].map(([k, h]) => [k, h.toJSON()])) };
+    // SDK clients without a session right now (reconnecting after a drop): their missed messages are still to come.
+    let reconnecting = 0;
+    for (const c of clients.values()) if (c.conn?.connectionState !== undefined && c.conn.connectionState !== 'connected') reconnecting++;
+    const out = { deliveries, dups, gaps, reconnecting, latency: Object.fromEntries([...latency].map(([k, h]) => [k, h.toJSON()])) };
     if (reset) latency.clear();
     return out;
   },
@@ -329,7 +332,9 @@ const ops = {
         }
         out.lost += Math.max(0, lost);
         if (lost === 0 && r.dups === 0 && r.gaps === 0) out.complete++;
-        else if (out.samples.length < 5) out.samples.push({ client: c.id, channel, first: r.first, last: r.last, count: r.count, dups: r.dups, gaps: r.gaps, expected: exp });
+        else if (out.samples.length < 5) {
+          out.samples.push({ client: c.id, channel, first: r.first, last: r.last, count: r.count, dups: r.dups, gaps: r.gaps, expected: exp, state: c.conn?.connectionState });
+        }
       }
     }
     return out;
