@@ -269,7 +269,14 @@ export class NatsTransport {
     hdrs.set(CORRELATION_HEADER, currentCorrelationId() ?? newCorrelationId());
     const nc = this.connection();
     const data = codec.encode(payload);
-    this.turn.defer(() => nc.publish(this.prefix + subject, data, { headers: hdrs }));
+    this.turn.defer(() => {
+      try {
+        nc.publish(this.prefix + subject, data, { headers: hdrs });
+      } catch (err) {
+        // Sent after the caller returned (the turn's one write): a connection closing meanwhile is logged here.
+        this.options.logger.error({ err, subject }, 'message not published');
+      }
+    });
   }
 
   /**
@@ -353,7 +360,13 @@ export class NatsTransport {
     }
     if (msg.reply) {
       const data = codec.encode(reply);
-      this.turn.defer(() => msg.respond(data));
+      this.turn.defer(() => {
+        try {
+          msg.respond(data);
+        } catch (err) {
+          this.options.logger.error({ err, subject, correlationId }, 'reply not sent');
+        }
+      });
     }
   }
 
