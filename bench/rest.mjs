@@ -14,19 +14,26 @@
 // BENCH_POOL_SIZE=20 (per message-service) BENCH_LOG_LEVEL=info BENCH_CPU_PROF=1 (writes .cpuprofile files of the
 // services to tmp/bench-prof/) BENCH_ADMIN_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres
 // BENCH_NATS_URL=nats://127.0.0.1:4222 BENCH_WRITE_DOCS=0 (skip docs/benchmarks.md). Run `node tools/build.mjs` first.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const env = process.env;
-const num = (name, fallback) => (env[name] === undefined || env[name] === '' ? fallback : Number(env[name]));
+import {
+  ADMIN_URL,
+  cpuSeconds,
+  freePort,
+  env,
+  histogramMean,
+  httpClient,
+  machine,
+  NATS_URL,
+  num,
+  ROOT,
+  round,
+  sleep,
+  startService,
+} from './lib/common.mjs';
 
 const CONFIG = {
   durationS: num('BENCH_DURATION_S', 15),
@@ -40,74 +47,16 @@ const CONFIG = {
   listDurationS: num('BENCH_LIST_DURATION_S', 10),
   listChannels: num('BENCH_LIST_CHANNELS', 50),
 };
-const ADMIN_URL = env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const NATS_URL = env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
-const LOG_DIR = join(ROOT, 'tmp', 'bench-logs');
-const PROF_DIR = join(ROOT, 'tmp', 'bench-prof');
 const RESULTS = env.BENCH_RESULTS_FILE ?? join(ROOT, 'bench', 'results', 'rest.json');
 const DOC = join(ROOT, 'docs', 'benchmarks.md');
-const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat times are in 1/100 s.
 
 const log = (...args) => console.log(...args);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Processes
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-/** A built service as a process. Its output goes straight to a file (the kernel writes it, not this process). */
-async function startService(app, serviceEnv) {
-  const main = join(ROOT, 'dist', 'apps', app, 'main.js');
-  if (!existsSync(main)) throw new Error(`${main} is missing: run node tools/build.mjs first`);
-  const port = serviceEnv.PORT ? Number(serviceEnv.PORT) : await freePort();
-  mkdirSync(LOG_DIR, { recursive: true });
-  const logFile = join(LOG_DIR, `${app}-${port}.log`);
-  const fd = openSync(logFile, 'w');
-  // (--cpu-prof is refused in NODE_OPTIONS: it goes on the command line.)
-  const nodeArgs = CONFIG.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`, `--cpu-prof-name=${app}-${port}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...nodeArgs, main], {
-    cwd: ROOT,
-    env: { PATH: env.PATH ?? '', NODE_ENV: 'production', LOG_LEVEL: CONFIG.logLevel, ...serviceEnv, PORT: String(port) },
-    stdio: ['ignore', fd, fd],
-  });
-  closeSync(fd);
-  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  let exitCode;
-  void exited.then((code) => (exitCode = code));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exitCode !== undefined) throw new Error(`${app} exited with ${exitCode}; see ${logFile}`);
-    const ready = await fetch(`${url}/health/ready`).then((r) => r.status === 200, () => false);
-    if (ready) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${app} not ready after 60 s; see ${logFile}`);
-    }
-    await sleep(100);
-  }
-  return {
-    app,
-    url,
-    pid: child.pid,
-    logFile,
-    stop: async () => {
-      if (exitCode === undefined) child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The local nats-server (shared with whatever else uses it: its CPU is an upper bound). */
 function natsServerPids() {
@@ -123,16 +72,6 @@ function natsServerPids() {
   return pids;
 }
 
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSeconds(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  } catch {
-    return 0;
-  }
-}
 
 /** This database's backends and Postgres' own workers (WAL writer, checkpointer…), not other databases' backends. */
 async function postgresPids(admin, database) {
@@ -216,34 +155,7 @@ async function drive({ concurrency, warmupS, durationS, once, onWindow = {} }) {
   };
 }
 
-const round = (n, digits = 0) => (n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
 
-// ---------------------------------------------------------------------------------------------------------------
-// HTTP client: keep-alive, one socket per concurrent client, form bodies like the twilio helper's.
-
-function httpClient(baseUrl, authorization) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONFIG.concurrency * 2 });
-  const { hostname, port } = new URL(baseUrl);
-  return (method, path, form) =>
-    new Promise((resolve, reject) => {
-      const body = form === undefined ? undefined : new URLSearchParams(form).toString();
-      const headers = {
-        authorization,
-        accept: 'application/json',
-        'user-agent': 'twilio-node/6 (parley bench)',
-        ...(body !== undefined && { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) }),
-      };
-      const req = http.request({ agent, hostname, port, method, path, headers }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      if (body !== undefined) req.write(body);
-      req.end();
-    });
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The direct baseline: the same rows, with pg.
@@ -336,20 +248,6 @@ async function directList({ databaseUrl, accountSid, serviceSid }) {
 // ---------------------------------------------------------------------------------------------------------------
 // Where the time goes: the services' own Prometheus histograms (whole run, warm-up included)
 
-/** Mean of a histogram (sum / count) over the series whose labels contain every `match` pair. */
-function histogramMean(text, name, match = {}) {
-  let sum = 0;
-  let count = 0;
-  for (const line of text.split('\n')) {
-    const m = /^(\w+)(?:\{(.*)\})? ([\d.eE+-]+|NaN)$/.exec(line);
-    if (!m || (m[1] !== `${name}_sum` && m[1] !== `${name}_count`)) continue;
-    const labels = m[2] ?? '';
-    if (!Object.entries(match).every(([k, v]) => labels.includes(`${k}="${v}"`))) continue;
-    if (m[1].endsWith('_sum')) sum += Number(m[3]);
-    else count += Number(m[3]);
-  }
-  return count ? sum / count : null;
-}
 
 async function breakdown(processes) {
   const scrape = async (app) =>
@@ -393,10 +291,6 @@ async function checkChannel(admin, databaseUrl, channelSid, created, indexes) {
   }
 }
 
-function machine() {
-  const cpus = os.cpus();
-  return { cpus: cpus.length, cpu_model: cpus[0]?.model.trim() ?? 'unknown', memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}` };
-}
 
 function docSection(report) {
   const r = report.rest;
@@ -509,7 +403,7 @@ async function main() {
         REST_RATE_LIMIT_PER_SECOND: '100000',
       });
       processes.push(gateway);
-      gateways.push(httpClient(gateway.url, authorization));
+      gateways.push(httpClient(gateway.url, authorization, { maxSockets: CONFIG.concurrency * 2 }));
     }
     const [request] = gateways;
     const service = await request('POST', '/v2/Services', { FriendlyName: 'bench' });

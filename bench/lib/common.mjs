@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import http from 'node:http';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,6 +138,54 @@ export async function startService(app, serviceEnv, { readyTimeoutMs = 60_000, i
   }
   return processHandle({ app, port, child, logFile, inspectPort, exit, graceMs: 15_000 });
 
+}
+
+/**
+ * A REST client for the benchmarks: keep-alive sockets (at most `maxSockets`), form bodies as the twilio helper sends
+ * them. Answers { status, text, json() }; `close()` drops its sockets.
+ */
+export function httpClient(baseUrl, authorization, { maxSockets = 64 } = {}) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  const { hostname, port } = new URL(baseUrl);
+  const request = (method, path, form) =>
+    new Promise((resolve, reject) => {
+      const body = form === undefined ? undefined : new URLSearchParams(form).toString();
+      const headers = {
+        authorization,
+        accept: 'application/json',
+        'user-agent': 'twilio-node/6 (parley bench)',
+        ...(body !== undefined && { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) }),
+      };
+      const req = http.request({ agent, hostname, port, method, path, headers }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode, text, json: () => JSON.parse(text) });
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      if (body !== undefined) req.write(body);
+      req.end();
+    });
+  request.close = () => agent.destroy();
+  return request;
+}
+
+/** Mean of a Prometheus histogram (sum / count) over the series whose labels contain every `match` pair. */
+export function histogramMean(text, name, match = {}) {
+  let sum = 0;
+  let count = 0;
+  for (const line of text.split('\n')) {
+    const m = /^(\w+)(?:\{(.*)\})? ([\d.eE+-]+|NaN)$/.exec(line);
+    if (!m || (m[1] !== `${name}_sum` && m[1] !== `${name}_count`)) continue;
+    const labels = m[2] ?? '';
+    if (!Object.entries(match).every(([k, v]) => labels.includes(`${k}="${v}"`))) continue;
+    if (m[1].endsWith('_sum')) sum += Number(m[3]);
+    else count += Number(m[3]);
+  }
+  return count ? sum / count : null;
 }
 
 /** Values of Prometheus gauges/counters (summed over label sets) from a /metrics text. */

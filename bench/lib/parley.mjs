@@ -1,38 +1,9 @@
 // The system under test: the built services as processes against the machine's Postgres, Redis and NATS, in a fresh
 // database, a NATS subject prefix and a Redis key prefix of its own; an account, one API key and a Service over REST.
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { ADMIN_URL, NATS_URL, REDIS_URL, freePort, progress, startService } from './common.mjs';
-
-function httpClient(baseUrl, authorization) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const { hostname, port } = new URL(baseUrl);
-  const request = (method, path, form) =>
-    new Promise((resolve, reject) => {
-      const body = form === undefined ? undefined : new URLSearchParams(form).toString();
-      const headers = {
-        authorization,
-        accept: 'application/json',
-        ...(body !== undefined && { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) }),
-      };
-      const req = http.request({ agent, hostname, port, method, path, headers }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode, text, json: () => JSON.parse(text) });
-        });
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      if (body !== undefined) req.write(body);
-      req.end();
-    });
-  request.close = () => agent.destroy();
-  return request;
-}
+import { ADMIN_URL, NATS_URL, REDIS_URL, freePort, httpClient, progress, startService } from './common.mjs';
 
 /** `fn` over `items` with at most `concurrency` in flight; rejects on the first failure. */
 export async function pool(items, concurrency, fn) {

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import { startBaseline } from './baseline.mjs';
-import { ADMIN_URL, cpuSeconds, progress } from './common.mjs';
+import { ADMIN_URL, cpuSeconds, histogramMean, progress } from './common.mjs';
 import { startFleet } from './fleet.mjs';
 import { startParley, tokenConfig } from './parley.mjs';
 
@@ -34,21 +34,6 @@ export async function onBoth({ label, workers, parley: parleyOptions = {}, basel
 /** Client specs: `count` clients, identities `${prefix}-${i}`, alternating over `urls`. */
 export function specs(count, prefix, urls, channelsOf = () => []) {
   return Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${i}`, identity: `${prefix}-${i}`, url: urls[i % urls.length], channels: channelsOf(i) }));
-}
-
-/** Mean of a Prometheus histogram (sum / count) over the series whose labels contain every `match` pair. */
-function histogramMean(text, name, match = {}) {
-  let sum = 0;
-  let count = 0;
-  for (const line of text.split('\n')) {
-    const m = /^(\w+)(?:\{(.*)\})? ([\d.eE+-]+|NaN)$/.exec(line);
-    if (!m || (m[1] !== `${name}_sum` && m[1] !== `${name}_count`)) continue;
-    const labels = m[2] ?? '';
-    if (!Object.entries(match).every(([k, v]) => labels.includes(`${k}="${v}"`))) continue;
-    if (m[1].endsWith('_sum')) sum += Number(m[3]);
-    else count += Number(m[3]);
-  }
-  return count ? sum / count : null;
 }
 
 /** Where a send's time goes, from the services' own histograms (means over the whole scenario, set-up included). */
