@@ -1,4 +1,11 @@
-import type { ClientCommandName, ClientCommandPayload, ErrorBody, PageResult, ServiceResource } from '@parley/contracts';
+import type {
+  ClientCommandName,
+  ClientCommandPayload,
+  ErrorBody,
+  PageResult,
+  ServerEventName as ContractServerEventName,
+  ServiceResource,
+} from '@parley/contracts';
 
 /*
  * What travels on the socket: Twilio Chat v2 resources in snake_case (chat-v2-surface.md §4) without
@@ -207,3 +214,8 @@ export interface ServerEvents {
   serverShutdown: { reconnect?: boolean };
 }
 export type ServerEventName = keyof ServerEvents;
+
+/** Exactly the server's events (libs/contracts SERVER_EVENTS): a type check only, nothing of contracts at runtime. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+export type ServerEventsMatchContracts = Holds<Same<ServerEventName, ContractServerEventName>>;
