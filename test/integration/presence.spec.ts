@@ -13,7 +13,7 @@ import {
 } from '@parley/contracts';
 import { NatsTransport } from '@parley/nats';
 import { Metrics } from '@parley/platform';
-import { isolationPrefixes, waitFor } from '@parley/testing';
+import { isolationPrefixes, serviceResourceFixture, waitFor } from '@parley/testing';
 import { AppModule } from '../../apps/presence-service/src/app.module';
 import { presenceConfigSchema, type PresenceConfig } from '../../apps/presence-service/src/config/presence.config';
 import { PresenceService } from '../../apps/presence-service/src/presence/presence.service';
@@ -32,36 +32,9 @@ const newServiceSid = () => `IS${randomBytes(16).toString('hex')}`;
 const newConnectionId = () => randomBytes(10).toString('base64url');
 
 function serviceResource(sid: string, reachabilityEnabled: boolean): ServiceResource {
-  const notification = { enabled: false, template: null, sound: null };
-  return serviceResourceSchema.parse({
-    sid,
-    account_sid: `AC${'0'.repeat(32)}`,
-    friendly_name: 'presence',
-    date_created: '2025-01-01T00:00:00Z',
-    date_updated: '2025-01-01T00:00:00Z',
-    default_service_role_sid: null,
-    default_channel_role_sid: null,
-    default_channel_creator_role_sid: null,
-    read_status_enabled: true,
-    reachability_enabled: reachabilityEnabled,
-    typing_indicator_timeout: 5,
-    consumption_report_interval: 10,
-    limits: { channel_members: 100, user_channels: 250 },
-    pre_webhook_url: null,
-    post_webhook_url: null,
-    webhook_method: 'POST',
-    webhook_filters: null,
-    pre_webhook_retry_count: 0,
-    post_webhook_retry_count: 0,
-    notifications: {
-      log_enabled: false,
-      new_message: { ...notification, badge_count_enabled: false },
-      added_to_channel: notification,
-      removed_from_channel: notification,
-      invited_to_channel: notification,
-    },
-    media: { size_limit_mb: 150, compatibility_message: null },
-  });
+  return serviceResourceSchema.parse(
+    serviceResourceFixture({ sid, account_sid: `AC${'0'.repeat(32)}`, friendly_name: 'presence', reachability_enabled: reachabilityEnabled }),
+  );
 }
 
 describe('presence-service', () => {

@@ -5,3 +5,4 @@ export * from './stack';
 export * from './twilio-client';
 export * from './tcp-balancer';
 export * from './chat-fixture';
+export * from './resource-fixtures';

@@ -16,6 +16,7 @@ import {
   type ServiceResource,
 } from '@parley/contracts';
 import { currentCorrelationId, NatsTransport } from '@parley/nats';
+import { serviceResourceFixture } from '@parley/testing';
 import { AppModule } from '../../../apps/api-gateway/src/app.module';
 import { apiGatewayConfigSchema } from '../../../apps/api-gateway/src/config/api-gateway.config';
 import { configureHttp, HTTP_NEST_OPTIONS } from '../../../apps/api-gateway/src/http/http-edge';
@@ -57,8 +58,7 @@ const services: ServiceResource[] = [];
 
 function cannedService(accountSid: string, friendlyName: string): ServiceResource {
   const now = twilioDate(new Date());
-  const notification = { enabled: false, template: null, sound: null };
-  return {
+  return serviceResourceFixture({
     sid: newSid('IS'),
     account_sid: accountSid,
     friendly_name: friendlyName,
@@ -67,26 +67,8 @@ function cannedService(accountSid: string, friendlyName: string): ServiceResourc
     default_service_role_sid: newSid('RL'),
     default_channel_role_sid: newSid('RL'),
     default_channel_creator_role_sid: newSid('RL'),
-    read_status_enabled: true,
-    reachability_enabled: false,
-    typing_indicator_timeout: 5,
-    consumption_report_interval: 10,
     limits: { channel_members: 250, user_channels: 100 },
-    pre_webhook_url: null,
-    post_webhook_url: null,
-    webhook_method: 'POST',
-    webhook_filters: null,
-    pre_webhook_retry_count: 0,
-    post_webhook_retry_count: 0,
-    notifications: {
-      log_enabled: false,
-      new_message: { ...notification, badge_count_enabled: false },
-      added_to_channel: notification,
-      removed_from_channel: notification,
-      invited_to_channel: notification,
-    },
-    media: { size_limit_mb: 150, compatibility_message: null },
-  };
+  });
 }
 
 function findService(accountSid: string, sid: string): ServiceResource {
