@@ -31,37 +31,32 @@ export type MemberResource = z.infer<typeof memberResourceSchema>;
 const attributes = jsonAttributes(CHANNEL_ATTRIBUTES_MAX_BYTES);
 const consumedIndex = formInt(0, CONSUMPTION_INDEX_MAX);
 
+/** What CreateMember and UpdateMember both set (REST; backfill included). */
+const memberFields = {
+  RoleSid: sidSchema('RL').optional(),
+  LastConsumedMessageIndex: consumedIndex.optional(),
+  LastConsumptionTimestamp: formDate.optional(),
+  DateCreated: formDate.optional(),
+  DateUpdated: formDate.optional(),
+  Attributes: attributes.optional(),
+};
+
 export const createMemberParamsSchema = z.object({
   ServiceSid: sidSchema('IS'),
   ChannelSid: channelKeySchema,
   Identity: memberIdentitySchema,
-  RoleSid: sidSchema('RL').optional(),
-  LastConsumedMessageIndex: consumedIndex.optional(),
-  LastConsumptionTimestamp: formDate.optional(),
-  DateCreated: formDate.optional(),
-  DateUpdated: formDate.optional(),
-  Attributes: attributes.optional(),
+  ...memberFields,
 });
 export type CreateMemberParams = z.infer<typeof createMemberParamsSchema>;
-
-export const updateMemberParamsSchema = z.object({
-  ServiceSid: sidSchema('IS'),
-  ChannelSid: channelKeySchema,
-  Sid: memberKeySchema,
-  RoleSid: sidSchema('RL').optional(),
-  LastConsumedMessageIndex: consumedIndex.optional(),
-  LastConsumptionTimestamp: formDate.optional(),
-  DateCreated: formDate.optional(),
-  DateUpdated: formDate.optional(),
-  Attributes: attributes.optional(),
-});
-export type UpdateMemberParams = z.infer<typeof updateMemberParamsSchema>;
 
 export const memberKeyParamsSchema = z.object({
   ServiceSid: sidSchema('IS'),
   ChannelSid: channelKeySchema,
   Sid: memberKeySchema,
 });
+
+export const updateMemberParamsSchema = memberKeyParamsSchema.extend(memberFields);
+export type UpdateMemberParams = z.infer<typeof updateMemberParamsSchema>;
 
 export const listMemberParamsSchema = z.object({
   ServiceSid: sidSchema('IS'),
