@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { type ChannelEntity, ChannelWebhookEntity } from '../database/entities';
 import type { PagePlan } from '../paging/page-token';
 import type { SidKey } from '../paging/keysets';
-import { TransactionalRepository } from '../channels/transactional.repository';
+import { TransactionalRepository } from '../persistence/transactional.repository';
 
 /** Channel Webhooks; account sid is a required argument of every query. */
 @Injectable()

@@ -6,7 +6,7 @@ import type { PagePlan } from '../paging/page-token';
 import type { SidKey } from '../paging/keysets';
 import type { ChannelChanges } from './channel-rules';
 import { isUniqueViolation } from '../persistence/pg-errors';
-import { TransactionalRepository } from './transactional.repository';
+import { TransactionalRepository } from '../persistence/transactional.repository';
 
 const UNIQUE_NAME = 'uq_channels_service_unique_name';
 

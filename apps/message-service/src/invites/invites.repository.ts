@@ -5,7 +5,7 @@ import { type ChannelEntity, InviteEntity } from '../database/entities';
 import type { PagePlan } from '../paging/page-token';
 import type { SidKey } from '../paging/keysets';
 import { isUniqueViolation } from '../persistence/pg-errors';
-import { TransactionalRepository } from '../channels/transactional.repository';
+import { TransactionalRepository } from '../persistence/transactional.repository';
 
 export function alreadyInvited() {
   return Errors.conflict(ErrorCode.UserAlreadyInvited, 'User already invited');

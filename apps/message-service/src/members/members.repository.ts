@@ -5,7 +5,7 @@ import { ChannelEntity, InviteEntity, MemberEntity, MessageEntity, RoleEntity, t
 import type { PagePlan } from '../paging/page-token';
 import type { SidKey } from '../paging/keysets';
 import { isUniqueViolation } from '../persistence/pg-errors';
-import { TransactionalRepository } from '../channels/transactional.repository';
+import { TransactionalRepository } from '../persistence/transactional.repository';
 import { newUserRow } from '../users/user-rows';
 import { memberExists, type MemberChanges } from './membership-rules';
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { TransactionalRepository } from '../persistence/transactional.repository';
 import { isSid } from '@parley/contracts';
 import { MessageEntity } from '../database/entities';
 import { RowMapper } from '../persistence/rows';
@@ -255,24 +256,16 @@ interface BatchRow {
  * resolved within account and service, of every read), so another tenant's message is simply not found.
  */
 @Injectable()
-export class MessagesRepository {
+export class MessagesRepository extends TransactionalRepository<MessagesRepository> {
   constructor(
-    private readonly dataSource: DataSource,
-    protected readonly statements: Statements,
-  ) {}
-
-  /** Runs `work` in one transaction with a repository bound to it (joins the current one if already inside). */
-  transaction<T>(work: (tx: MessagesRepository) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => work(new TransactionalMessagesRepository(this.dataSource, this.statements, manager)));
+    dataSource: DataSource,
+    private readonly statements: Statements,
+  ) {
+    super(dataSource);
   }
 
-  get manager(): EntityManager {
-    return this.dataSource.manager;
-  }
-
-  /** The transaction's manager for prepared statements; undefined outside one. */
-  protected tx(): EntityManager | undefined {
-    return undefined;
+  protected fresh(): MessagesRepository {
+    return new MessagesRepository(this.dataSource, this.statements);
   }
 
   /**
@@ -413,7 +406,7 @@ export class MessagesRepository {
   async scan(accountSid: string, channelSid: string, scan: IndexScan, limit: number): Promise<MessageEntity[]> {
     const stmt = scanStatement(scan.order, scan.above !== undefined, scan.below !== undefined);
     const bounds = [scan.above, scan.below].filter((b) => b !== undefined);
-    const rows = await this.statements.rows<object>(stmt, [accountSid, channelSid, limit, ...bounds], this.tx());
+    const rows = await this.statements.rows<object>(stmt, [accountSid, channelSid, limit, ...bounds], this.manager);
     return rows.map((row) => MESSAGE_ROWS.from(row));
   }
 
@@ -422,24 +415,3 @@ export class MessagesRepository {
   }
 }
 
-class TransactionalMessagesRepository extends MessagesRepository {
-  constructor(
-    dataSource: DataSource,
-    statements: Statements,
-    private readonly txManager: EntityManager,
-  ) {
-    super(dataSource, statements);
-  }
-
-  override get manager(): EntityManager {
-    return this.txManager;
-  }
-
-  protected override tx(): EntityManager {
-    return this.txManager;
-  }
-
-  override transaction<T>(work: (tx: MessagesRepository) => Promise<T>): Promise<T> {
-    return work(this);
-  }
-}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { TransactionalRepository } from '../persistence/transactional.repository';
 import { InviteEntity, MemberEntity, RoleEntity, ServiceEntity, UserEntity } from '../database/entities';
 import type { PagePlan } from '../paging/page-token';
 import { listByCreated, type CreatedKey, type KeyedRow } from '../paging/keysets';
@@ -17,16 +18,13 @@ export interface RoleUsage {
  * role is not found, exactly like one that does not exist.
  */
 @Injectable()
-export class RolesRepository {
-  constructor(protected readonly dataSource: DataSource) {}
-
-  /** Runs `work` in one transaction with a repository bound to it (joins the current one if already inside). */
-  transaction<T>(work: (tx: RolesRepository) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => work(new TransactionalRolesRepository(this.dataSource, manager)));
+export class RolesRepository extends TransactionalRepository<RolesRepository> {
+  constructor(dataSource: DataSource) {
+    super(dataSource);
   }
 
-  protected get manager(): EntityManager {
-    return this.dataSource.manager;
+  protected fresh(): RolesRepository {
+    return new RolesRepository(this.dataSource);
   }
 
   async insert(role: RoleEntity): Promise<void> {
@@ -80,19 +78,3 @@ export class RolesRepository {
   }
 }
 
-class TransactionalRolesRepository extends RolesRepository {
-  constructor(
-    dataSource: DataSource,
-    private readonly tx: EntityManager,
-  ) {
-    super(dataSource);
-  }
-
-  protected override get manager(): EntityManager {
-    return this.tx;
-  }
-
-  override transaction<T>(work: (tx: RolesRepository) => Promise<T>): Promise<T> {
-    return work(this);
-  }
-}

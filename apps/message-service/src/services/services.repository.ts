@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { TransactionalRepository } from '../persistence/transactional.repository';
 import { RoleEntity, ServiceEntity } from '../database/entities';
 import { listByCreated, type CreatedKey, type KeyedRow } from '../paging/keysets';
 import type { PagePlan } from '../paging/page-token';
@@ -9,16 +10,13 @@ import type { PagePlan } from '../paging/page-token';
  * account's Service is invisible: it is not found, exactly like one that does not exist.
  */
 @Injectable()
-export class ServicesRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  /** Runs `work` in one transaction with a repository bound to it (joins the current one if already inside). */
-  transaction<T>(work: (tx: ServicesRepository) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => work(new TransactionalServicesRepository(this.dataSource, manager)));
+export class ServicesRepository extends TransactionalRepository<ServicesRepository> {
+  constructor(dataSource: DataSource) {
+    super(dataSource);
   }
 
-  protected get manager(): EntityManager {
-    return this.dataSource.manager;
+  protected fresh(): ServicesRepository {
+    return new ServicesRepository(this.dataSource);
   }
 
   /** The service first, then its roles: both land or neither does. */
@@ -69,19 +67,3 @@ export class ServicesRepository {
   }
 }
 
-class TransactionalServicesRepository extends ServicesRepository {
-  constructor(
-    dataSource: DataSource,
-    private readonly tx: EntityManager,
-  ) {
-    super(dataSource);
-  }
-
-  protected override get manager(): EntityManager {
-    return this.tx;
-  }
-
-  override transaction<T>(work: (tx: ServicesRepository) => Promise<T>): Promise<T> {
-    return work(this);
-  }
-}

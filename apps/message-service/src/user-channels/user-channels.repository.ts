@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { UserEntity } from '../database/entities';
 import type { PagePlan } from '../paging/page-token';
-import { TransactionalRepository } from '../channels/transactional.repository';
+import { TransactionalRepository } from '../persistence/transactional.repository';
 
 /** One entry of a User's Channels: a membership (`joined`) or a pending invite (`invited`). */
 export interface UserChannelRow {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { TransactionalRepository } from '../persistence/transactional.repository';
 import { ChannelEntity, InviteEntity, MemberEntity, RoleEntity, UserEntity } from '../database/entities';
 import type { PagePlan } from '../paging/page-token';
 import { listByCreated, type CreatedKey, type KeyedRow } from '../paging/keysets';
@@ -10,17 +11,13 @@ import { listByCreated, type CreatedKey, type KeyedRow } from '../paging/keysets
  * sid or identity go through ScopeRepository (with `manager` inside a transaction).
  */
 @Injectable()
-export class UsersRepository {
-  constructor(protected readonly dataSource: DataSource) {}
-
-  /** Runs `work` in one transaction with a repository bound to it (joins the current one if already inside). */
-  transaction<T>(work: (tx: UsersRepository) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => work(new TransactionalUsersRepository(this.dataSource, manager)));
+export class UsersRepository extends TransactionalRepository<UsersRepository> {
+  constructor(dataSource: DataSource) {
+    super(dataSource);
   }
 
-  /** The transaction this repository is bound to, or the pool: what ScopeRepository lookups take as `manager`. */
-  get manager(): EntityManager {
-    return this.dataSource.manager;
+  protected fresh(): UsersRepository {
+    return new UsersRepository(this.dataSource);
   }
 
   async insert(user: UserEntity): Promise<void> {
@@ -105,19 +102,3 @@ export class UsersRepository {
   }
 }
 
-class TransactionalUsersRepository extends UsersRepository {
-  constructor(
-    dataSource: DataSource,
-    private readonly tx: EntityManager,
-  ) {
-    super(dataSource);
-  }
-
-  override get manager(): EntityManager {
-    return this.tx;
-  }
-
-  override transaction<T>(work: (tx: UsersRepository) => Promise<T>): Promise<T> {
-    return work(this);
-  }
-}
