@@ -1,6 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
+import { waitFor } from '@parley/testing';
 import { Client, type ClientOptions } from './client';
 import type { Message } from './message';
 import type { ChannelWire, MemberWire, MessageWire, ResumeItemWire, UserWire } from './wire';
@@ -282,15 +283,6 @@ class FakeGateway {
   }
 }
 
-async function waitFor<T>(probe: () => T | undefined | false, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('Client against a fake gateway', () => {
   let gw: FakeGateway;
@@ -306,10 +298,10 @@ describe('Client against a fake gateway', () => {
     gw.rejectHandshakes = { code: 20503, status: 503 };
     const identity = client.user.identity;
     gw.io.in(`user:${identity}`).disconnectSockets(true);
-    await waitFor(() => client.connectionState === 'connecting', 'the drop');
+    await waitFor(() => client.connectionState === 'connecting', { description: 'the drop' });
     meanwhile();
     gw.rejectHandshakes = null;
-    await waitFor(() => client.connectionState === 'connected', 'the reconnect');
+    await waitFor(() => client.connectionState === 'connected', { description: 'the reconnect' });
   };
   const collect = (client: Client) => {
     const added: string[] = [];
@@ -359,7 +351,7 @@ describe('Client against a fake gateway', () => {
     const channel = await alice.getChannelBySid(ch.wire.sid);
     expect(await channel.sendMessage('one')).toBe(0);
     expect(await channel.sendMessage('two', { x: 1 })).toBe(1);
-    await waitFor(() => seen.length === 2, 'two messages');
+    await waitFor(() => seen.length === 2, { description: 'two messages' });
     expect(seen).toEqual(['0:one', '1:two']);
     const sends = gw.commands.filter((c) => c.command === 'message.send');
     expect(sends.map((c) => String(c.payload.idempotencyKey).length)).toEqual([32, 32]);
@@ -381,7 +373,7 @@ describe('Client against a fake gateway', () => {
     gw.broadcast(`channel:${ch.wire.sid}`, 'messageAdded', m2);
     gw.broadcast(`channel:${ch.wire.sid}`, 'messageAdded', m1);
     gw.broadcast(`channel:${ch.wire.sid}`, 'messageAdded', m1); // duplicate
-    await waitFor(() => seen.length === 3, 'the gap to be filled');
+    await waitFor(() => seen.length === 3, { description: 'the gap to be filled' });
     expect(seen).toEqual(['0:zero', '1:one', '2:two']);
     expect(m0.index).toBe(0);
     expect(gw.commands.filter((c) => c.command === 'message.page').map((c) => c.payload)).toEqual([
@@ -395,16 +387,16 @@ describe('Client against a fake gateway', () => {
     const alice = await connect('alice');
     const seen = collect(alice);
     gw.addMessage(ch, 'bob', 'live');
-    await waitFor(() => seen.length === 1, 'the live message');
+    await waitFor(() => seen.length === 1, { description: 'the live message' });
     const states: string[] = [];
     alice.on('connectionStateChanged', (s) => states.push(s));
     await outage(alice, () => {
       gw.addMessage(ch, 'bob', 'missed 1');
       gw.addMessage(ch, 'bob', 'missed 2');
     });
-    await waitFor(() => seen.length === 3, 'recovered messages');
+    await waitFor(() => seen.length === 3, { description: 'recovered messages' });
     gw.addMessage(ch, 'bob', 'after');
-    await waitFor(() => seen.length === 4, 'the next live message');
+    await waitFor(() => seen.length === 4, { description: 'the next live message' });
     expect(seen).toEqual(['1:live', '2:missed 1', '3:missed 2', '4:after']);
     expect(states[0]).toBe('connecting');
     expect(states[states.length - 1]).toBe('connected');
@@ -425,10 +417,10 @@ describe('Client against a fake gateway', () => {
     await outage(alice, () => {
       for (let i = 0; i < 5; i++) gw.addMessage(ch, 'bob', `missed ${i}`);
     });
-    await waitFor(() => channel.lastMessage.index === 4, 'the rebase');
+    await waitFor(() => channel.lastMessage.index === 4, { description: 'the rebase' });
     expect(reasons).toContainEqual(['lastMessage']);
     gw.addMessage(ch, 'bob', 'after');
-    await waitFor(() => seen.length === 1, 'the next live message');
+    await waitFor(() => seen.length === 1, { description: 'the next live message' });
     expect(seen).toEqual(['5:after']);
   });
 
@@ -448,7 +440,7 @@ describe('Client against a fake gateway', () => {
     expect(ch.messages).toHaveLength(1);
     // A later message as a barrier: everything before it has been delivered by then.
     expect(await channel.sendMessage('next')).toBe(1);
-    await waitFor(() => seen.length === 2, 'the messages at bob');
+    await waitFor(() => seen.length === 2, { description: 'the messages at bob' });
     expect(seen).toEqual(['0:only once', '1:next']);
   });
 
@@ -480,7 +472,7 @@ describe('Client against a fake gateway', () => {
     const started = Date.now();
     await bobChannel.typing();
     await bobChannel.typing(); // throttled
-    await waitFor(() => typing.length === 2, 'typing to end', 4000);
+    await waitFor(() => typing.length === 2, { description: 'typing to end', timeoutMs: 4000 });
     expect(typing).toEqual(['started:bob', 'ended:bob']);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(gw.commands.filter((c) => c.command === 'typing')).toHaveLength(1);
@@ -497,10 +489,10 @@ describe('Client against a fake gateway', () => {
     const seen = collect(alice);
     gw.addMessage(ch, 'bob', 'history');
     gw.addMember(ch, 'alice');
-    await waitFor(() => events.length === 2, 'the join');
+    await waitFor(() => events.length === 2, { description: 'the join' });
     expect(events).toEqual(['added:Room', 'joined:joined']);
     gw.addMessage(ch, 'bob', 'hello alice');
-    await waitFor(() => seen.length === 1, 'the message');
+    await waitFor(() => seen.length === 1, { description: 'the message' });
     expect(seen).toEqual(['1:hello alice']);
   });
 
@@ -517,7 +509,7 @@ describe('Client against a fake gateway', () => {
       lost.members.delete('alice');
       gw.addMember(gained, 'alice', false);
     });
-    await waitFor(() => events.length === 3, 'the reconciliation');
+    await waitFor(() => events.length === 3, { description: 'the reconciliation' });
     expect(events.sort()).toEqual(['channelAdded:Gained', 'channelJoined:Gained', 'channelLeft:Lost']);
     expect(alice.getLocalChannels().find((c) => c.sid === kept.wire.sid)?.status).toBe('joined');
   });
@@ -546,13 +538,13 @@ describe('Client against a fake gateway', () => {
     bob.on('messageAdded', (m) => messages.push(m));
     const channel = await alice.getChannelBySid(ch.wire.sid);
     await channel.sendMessage('typo');
-    const [atBob] = await waitFor(() => messages.length === 1 && messages, 'the message');
+    const [atBob] = await waitFor(() => messages.length === 1 && messages, { description: 'the message' });
     const updates: string[][] = [];
     atBob.on('updated', ({ updateReasons }) => updates.push(updateReasons));
     const [atAlice] = (await channel.getMessages()).items;
     await atAlice.updateBody('fixed');
     expect(atAlice.body).toBe('fixed');
-    await waitFor(() => updates.length === 1, 'the update at bob');
+    await waitFor(() => updates.length === 1, { description: 'the update at bob' });
     expect(atBob.body).toBe('fixed');
     expect(updates[0]).toEqual(['body', 'lastUpdatedBy', 'dateUpdated']);
   });
@@ -577,10 +569,10 @@ describe('Client against a fake gateway', () => {
     alice.on('userUpdated', ({ user, updateReasons }) => reasons.push([user.identity, ...updateReasons]));
     await bob.user.updateFriendlyName('Bob');
     gw.broadcast('presence:bob', 'userUpdated', gw.user('bob'));
-    await waitFor(() => bobAtAlice.friendlyName === 'Bob', 'bob at alice');
+    await waitFor(() => bobAtAlice.friendlyName === 'Bob', { description: 'bob at alice' });
     expect(reasons).toEqual([['bob', 'friendlyName']]);
     gw.broadcast('presence:bob', 'userUpdated', { identity: 'bob', is_online: true });
-    await waitFor(() => bobAtAlice.isOnline === true, 'reachability');
+    await waitFor(() => bobAtAlice.isOnline === true, { description: 'reachability' });
     expect(reasons[1]).toEqual(['bob', 'reachabilityOnline']);
     await expect(bobAtAlice.updateFriendlyName('x')).rejects.toMatchObject({ code: 50107, status: 403 });
   });
@@ -592,7 +584,7 @@ describe('Client against a fake gateway', () => {
     alice.on('tokenExpired', () => events.push('expired'));
     gw.io.in('user:alice').emit('tokenAboutToExpire', { expiresAt: 0, ttl: 30 });
     gw.io.in('user:alice').emit('tokenExpired');
-    await waitFor(() => alice.connectionState === 'disconnected', 'the stop');
+    await waitFor(() => alice.connectionState === 'disconnected', { description: 'the stop' });
     expect(events).toEqual(['about:30', 'expired']);
     await expect(alice.getChannelBySid('CH1')).rejects.toMatchObject({ code: 20504 });
     await alice.updateToken('alice#2');
@@ -606,7 +598,7 @@ describe('Client against a fake gateway', () => {
     alice.on('tokenExpired', () => events.push('expired'));
     gw.rejectHandshakes = { code: 20104, status: 401 };
     gw.io.in('user:alice').disconnectSockets(true);
-    await waitFor(() => alice.connectionState === 'denied', 'denied');
+    await waitFor(() => alice.connectionState === 'denied', { description: 'denied' });
     expect(events).toEqual(['expired']);
     gw.rejectHandshakes = null;
     await alice.updateToken('alice#3');
@@ -617,7 +609,7 @@ describe('Client against a fake gateway', () => {
     const alice = await connect('alice');
     gw.io.in('user:alice').emit('serverShutdown', { reconnect: true });
     gw.io.in('user:alice').disconnectSockets(true);
-    await waitFor(() => gw.connections === 2 && alice.connectionState === 'connected', 'the reconnect');
+    await waitFor(() => gw.connections === 2 && alice.connectionState === 'connected', { description: 'the reconnect' });
     await alice.updateToken('alice#4');
     expect(gw.commands.filter((c) => c.command === 'token.update')).toHaveLength(1);
   });
