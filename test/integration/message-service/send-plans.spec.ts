@@ -33,7 +33,7 @@ describe('message-service: the send statements keep their generic plans', () => 
       });
     const rounds = 12;
     for (let i = 0; i < rounds; i++) await sendAs(members[i % 3] as string, `alone ${i}`);
-    // Sends that arrive together are written as one batch (send-batcher.ts).
+    // Sends that arrive together are written as one batch (persistence/keyed-batcher.ts).
     for (let i = 0; i < rounds; i++) await Promise.all([...members, null].map((who) => sendAs(who, `together ${i}`)));
     // Refused sends together: the statement keeps none, and their full checks go as one read (channel-access.ts).
     for (let i = 0; i < rounds; i++) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Histogram } from 'prom-client';
 import { Metrics } from '@parley/platform';
-import { KeyedBatcher, type BatchLimits } from './send-batcher';
+import { KeyedBatcher, type BatchLimits } from '../persistence/keyed-batcher';
 import type { MessageDraft } from './message-rules';
 import { MessagesRepository, type BatchOutcome, type InsertOutcome, type SendCheck } from './messages.repository';
 
@@ -23,7 +23,7 @@ export const SEND_BATCH_LIMITS: BatchLimits = { maxItems: 100, maxWeight: 1_000_
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * Writes sends, batched per channel (send-batcher.ts). A batch is one statement: it stores all of its messages or
+ * Writes sends, batched per channel (persistence/keyed-batcher.ts). A batch is one statement: it stores all of its messages or
  * none. When Postgres refuses it, each of its sends is written on its own, so one bad send fails alone. This is also
  * how an idempotency key that is already stored (a retry) is found: the batch's plain INSERT hits the unique key,
  * and the send alone takes the idempotent path, which answers the original.

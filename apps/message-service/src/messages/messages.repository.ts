@@ -70,7 +70,7 @@ const permitted = (permission: string) =>
  * (an SDK user: check_permission set) is kept only when its permission check passes (SendCheck), read in the same
  * statement; the channel row's UPDATE assigns the kept messages' indexes (its row lock serialises sends to one
  * channel until the commit, so an index never repeats) and maintains messages_count and last_message_*; the INSERT
- * takes the indexes from it. The statement writes a batch (1..n messages, see send-batcher.ts) as its own
+ * takes the indexes from it. The statement writes a batch (1..n messages, see persistence/keyed-batcher.ts) as its own
  * transaction: one round trip, the lock held for the shortest time. It answers the channel (null: none), the first
  * index and the ordinals (1-based) of the messages kept.
  */

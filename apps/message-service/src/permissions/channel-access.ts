@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Caller } from '@parley/contracts';
 import { ChannelViewsRepository, viewerKey, type AccessOptions, type ChannelAccessRow, type Viewer } from '../channels/channel-views.repository';
-import { KeyedBatcher } from '../messages/send-batcher';
+import { KeyedBatcher } from '../persistence/keyed-batcher';
 import type { ChannelEntity } from '../database/entities';
 import { notMember } from '../members/membership-rules';
 import { channelNotFound, ScopeRepository } from '../scope/scope.repository';
@@ -32,7 +32,7 @@ export class ChannelAccess {
   /**
    * Plain permission reads (outside a transaction) of users addressing the same channel together are one statement:
    * under load many members send to a channel at once, and each send starts with this read. A lone read is not
-   * delayed (send-batcher.ts: nothing waits on a timer).
+   * delayed (persistence/keyed-batcher.ts: nothing waits on a timer).
    */
   private readonly reads = new KeyedBatcher<{ accountSid: string; serviceSid: string; key: string; viewer: Viewer }, ChannelAccessRow | null>(
     (_key, items) => this.readMany(items),

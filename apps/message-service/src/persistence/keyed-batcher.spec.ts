@@ -1,4 +1,4 @@
-import { KeyedBatcher, takeBatch, type BatchLimits } from './send-batcher';
+import { KeyedBatcher, takeBatch, type BatchLimits } from './keyed-batcher';
 
 /** A runner whose calls the test completes by hand, recording each batch. */
 function manualRunner() {

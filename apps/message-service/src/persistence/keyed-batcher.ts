@@ -1,4 +1,6 @@
 /*
+ * Batching by key, as message-service uses it for sends (group commit) and for permission reads of one channel.
+ *
  * Group commit for sends. Sends to one channel are serialised by its row lock anyway, so while one write to a
  * channel is in flight, the sends that arrive for it wait here and then go together as ONE statement: one lock
  * hand-off, one commit and one WAL flush for all of them, and one round trip. An idle channel's first send is
