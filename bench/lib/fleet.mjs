@@ -3,15 +3,20 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
-import { Histogram, ROOT, cpuSeconds } from './common.mjs';
+import { CPU_PROFILE, Histogram, PROF_DIR, ROOT, cpuSeconds } from './common.mjs';
 
 export async function startFleet({ workers, target, tokens, commandTimeout = 10_000 }) {
   const procs = [];
   for (let w = 0; w < workers; w++) {
     const child = fork(join(ROOT, 'bench', 'lib', 'loadgen.mjs'), [], {
       cwd: ROOT,
-      // Room for thousands of client objects and their buffers.
-      execArgv: ['--max-old-space-size=4096'],
+      // Room for thousands of client objects and their buffers. BENCH_CPU_PROF=1 profiles the load generators too
+      // (the SDK's side), named by this run's pid so concurrent runs do not overwrite each other; the profile is
+      // written when the worker exits on `close`.
+      execArgv: [
+        '--max-old-space-size=4096',
+        ...(CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`, `--cpu-prof-name=loadgen-${target}-${w}-${process.pid}.cpuprofile`] : []),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const pending = new Map();
