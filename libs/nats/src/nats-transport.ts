@@ -6,7 +6,6 @@ import {
   type MsgHdrs,
   type NatsConnection,
   type Subscription,
-  ErrorCode as NatsErrorCode,
   NatsError,
 } from 'nats';
 import type { Logger } from 'pino';
@@ -41,6 +40,7 @@ import {
 } from '@parley/contracts';
 import { storage, Store } from 'nestjs-pino/storage';
 import { CORRELATION_HEADER, currentCorrelationId, newCorrelationId, withCorrelation } from './correlation';
+import { ReplyInbox, type RequestFailure } from './reply-inbox';
 import { isTransientDependencyError } from './transient-errors';
 import { WriteTurn } from './write-turn';
 
@@ -82,6 +82,8 @@ const NO_RESPONDER_RETRIES = 4;
  */
 export class NatsTransport {
   private nc: NatsConnection | null = null;
+  /** The connection's requests and their replies (one subscription for all). */
+  private inbox: ReplyInbox | null = null;
   private readonly subs: Subscription[] = [];
   private readonly prefix: string;
   private observer: RequestObserver | null = null;
@@ -103,10 +105,11 @@ export class NatsTransport {
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
       waitOnFirstConnect: false,
-      // nats.js would build two Errors (with stacks) per request for a timeout that almost never happens; a
-      // failed request is answered as 503 by subject here, so those stacks were never read.
+      // nats.js would build Errors (with stacks) ahead of time for timeouts that almost never happen (its own
+      // request() and subscription timeouts; requests here go through ReplyInbox); such stacks were never read.
       noAsyncTraces: true,
     });
+    this.inbox = new ReplyInbox(this.nc);
     void this.watchStatus(this.nc);
   }
 
@@ -137,39 +140,46 @@ export class NatsTransport {
     const timeout = opts.timeoutMs ?? this.options.requestTimeoutMs ?? 10_000;
 
     for (let attempt = 0; ; attempt++) {
+      let outcome: Msg | RequestFailure;
+      let reply: Reply<unknown>;
       try {
-        this.connection();
+        const inbox = this.replies();
         await this.turn.next();
-        const msg = await this.connection().request(this.prefix + subject, data, { timeout, headers: hdrs });
-        const reply = codec.decode(msg.data) as Reply<unknown>;
-        if (reply && reply.ok === true) {
-          const parsed = commands[subject].reply.safeParse(reply.data);
-          if (!parsed.success) {
-            this.options.logger.error({ subject, issues: parsed.error.issues }, 'invalid reply payload');
-            throw Errors.internal();
-          }
-          this.observer?.(subject, 'ok', seconds());
-          return parsed.data as CommandReply<S>;
-        }
-        if (reply && reply.ok === false && reply.error) {
-          this.observer?.(subject, 'error', seconds());
-          throw ParleyError.fromBody(reply.error);
-        }
-        throw Errors.internal();
-      } catch (err) {
-        if (err instanceof NatsError && err.code === NatsErrorCode.NoResponders && attempt < NO_RESPONDER_RETRIES) {
+        outcome = await inbox.request(this.prefix + subject, data, hdrs, timeout);
+        if (outcome === 'no-responders' && attempt < NO_RESPONDER_RETRIES) {
           // Nobody got the message, so retrying cannot duplicate it: a replica may be restarting.
           await delay(100 * 2 ** attempt + Math.random() * 50);
           continue;
         }
-        if (err instanceof NatsError) {
-          const timedOut = err.code === NatsErrorCode.Timeout;
-          this.observer?.(subject, timedOut ? 'timeout' : 'unavailable', seconds());
-          throw Errors.unavailable(subject.split('.').slice(0, 4).join('.'));
-        }
+        if (typeof outcome === 'string') throw this.failed(subject, outcome === 'timeout' ? 'timeout' : 'unavailable', seconds());
+        reply = codec.decode(outcome.data) as Reply<unknown>;
+      } catch (err) {
+        // nats.js refused to send (connection closed or draining, payload over the server's limit), or the reply
+        // is not JSON (its codec throws a NatsError too).
+        if (err instanceof NatsError) throw this.failed(subject, 'unavailable', seconds());
         throw err;
       }
+      if (reply && reply.ok === true) {
+        const parsed = commands[subject].reply.safeParse(reply.data);
+        if (!parsed.success) {
+          this.options.logger.error({ subject, issues: parsed.error.issues }, 'invalid reply payload');
+          throw Errors.internal();
+        }
+        this.observer?.(subject, 'ok', seconds());
+        return parsed.data as CommandReply<S>;
+      }
+      if (reply && reply.ok === false && reply.error) {
+        this.observer?.(subject, 'error', seconds());
+        throw ParleyError.fromBody(reply.error);
+      }
+      throw Errors.internal();
     }
+  }
+
+  /** A request that got no reply: observed, and answered as the command's service being unavailable. */
+  private failed(subject: string, outcome: 'timeout' | 'unavailable', seconds: number): ParleyError {
+    this.observer?.(subject, outcome, seconds);
+    return Errors.unavailable(subject.split('.').slice(0, 4).join('.'));
   }
 
   /** Serves a command in a queue group: exactly one replica of the group handles each request. */
@@ -387,11 +397,17 @@ export class NatsTransport {
     return this.nc;
   }
 
+  private replies(): ReplyInbox {
+    if (!this.inbox) throw new Error('NATS is not connected');
+    return this.inbox;
+  }
+
   private async watchStatus(nc: NatsConnection): Promise<void> {
     for await (const status of nc.status()) {
       if (status.type === 'disconnect' || status.type === 'reconnect' || status.type === 'error') {
         this.options.logger.warn({ nats: status.type, data: String(status.data) }, 'nats connection status');
       }
+      if (status.permissionContext?.operation === 'publish') this.inbox?.refusedPublish(status.permissionContext.subject);
     }
   }
 }
