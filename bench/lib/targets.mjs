@@ -68,7 +68,7 @@ function pidsByComm(name) {
  * backends and Postgres' own workers, redis-server and nats-server (shared with anything else using them, so an
  * upper bound), and the load generators. `perOp(n)` answers microseconds per operation.
  */
-export function cpuMeter(system, fleet) {
+export function cpuMeter(system, fleet, extra = {}) {
   let pids = {};
   let before = new Map();
   let used = {};
@@ -90,6 +90,7 @@ export function cpuMeter(system, fleet) {
       groups['redis-server'] = pidsByComm('redis-server');
       groups['nats-server'] = system.databaseName ? pidsByComm('nats-server') : [];
       groups['load generators'] = fleet.pids();
+      Object.assign(groups, extra);
       pids = groups;
       before = new Map(Object.values(pids).flat().map((p) => [p, cpuSeconds(p)]));
     },

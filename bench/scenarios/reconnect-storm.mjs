@@ -5,7 +5,7 @@
 import { Histogram, now, num, progress, ratio, round, sleep, waitFor } from '../lib/common.mjs';
 import { startBalancer } from '../lib/balancer.mjs';
 import { createChannels } from '../lib/parley.mjs';
-import { onBoth } from '../lib/targets.mjs';
+import { cpuMeter, onBoth } from '../lib/targets.mjs';
 
 export const title = 'reconnect-storm: 5,000 clients, their gateway killed with SIGKILL';
 
@@ -48,6 +48,8 @@ export async function run(ctx) {
       // The storm: new connections go to B, A dies; two more messages per channel while the clients come back.
       await fleet.all('mark');
       await balancer.setUpstreams([gwB.port]);
+      const meter = cpuMeter(system, fleet, { balancer: [balancer.pid] });
+      await meter.start();
       const killedAt = now();
       gwA.kill('SIGKILL');
       progress(`  gateway A killed (SIGKILL); ${victimsN} clients reconnecting through the balancer to B`);
@@ -72,6 +74,7 @@ export async function run(ctx) {
         if (Date.now() > deadline) break;
         await sleep(250);
       }
+      meter.end();
       const backTimes = new Histogram();
       const recoveredTimes = new Histogram();
       let allBack = 0;
@@ -100,6 +103,8 @@ export async function run(ctx) {
         duplicated: check.duplicated,
         out_of_order: check.out_of_order,
         send_errors: sendErrors,
+        // From the kill until every client is back (and recovered), by process, per reconnecting client.
+        cpu_us_per_client: meter.perOp(victimsN),
         correctness: { ...check, ok: check.ok && backCount === victimsN },
       };
       progress(
