@@ -48,7 +48,6 @@ export async function startParley({ label, messageServices = 2, gateways = 2, pr
     // is measured; hot-channel sends exactly 30/s and persist ~35/s per channel, which the limits would cut.
     REST_RATE_LIMIT_PER_SECOND: '100000',
     CHANNEL_ACTIONS_PER_SECOND: '1000000',
-    CHANNEL_ACTIONS_PER_SECOND: '100000',
     ...extra,
   };
   const admin = new pg.Client({ connectionString: ADMIN_URL });

@@ -1,7 +1,7 @@
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { chatFixture, startStack, waitFor, type ChatFixture, type Stack } from '@parley/testing';
 
-/** Twilio's per-channel limit holds across sockets and gateway replicas (counted in Redis). */
+/** Twilio's per-channel limit holds across sockets and gateway replicas (counted by message-service in the channel row). */
 describe('per-channel rate limit across gateways', () => {
   let stack: Stack;
   let chat: ChatFixture;
@@ -36,7 +36,7 @@ describe('per-channel rate limit across gateways', () => {
     const refused = acks.filter((a) => !a.ok);
     expect(refused.length).toBeGreaterThan(0);
     for (const r of refused) expect(r.error).toMatchObject({ code: 20429, status: 429 });
-    // 5 per second plus a burst of 10 per 10 s: never all 24.
+    // 5 per second with bursts of up to 10: never all 24.
     expect(accepted).toBeLessThanOrEqual(15);
     const stored = await chat.rest.chat.v2.services(chat.serviceSid).channels(channel.sid).messages.list();
     expect(stored).toHaveLength(accepted);

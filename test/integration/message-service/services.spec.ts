@@ -422,7 +422,7 @@ describe('message-service start-up on a fresh database', () => {
     await pg.connect();
     try {
       const { rows: migrations } = await pg.query<{ name: string }>('SELECT name FROM migrations');
-      expect(migrations.map((m) => m.name)).toEqual(['InitialSchema1764000000000', 'InvitesByIdentity1765000000000']);
+      expect(migrations.map((m) => m.name)).toEqual(['InitialSchema1764000000000', 'InvitesByIdentity1765000000000', 'ChannelSendAllowance1766000000000']);
       expect((await pg.query('SELECT sid FROM accounts')).rows).toEqual([{ sid: config.PARLEY_ACCOUNT_SID }]);
     } finally {
       await pg.end();

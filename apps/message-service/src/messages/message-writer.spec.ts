@@ -35,8 +35,10 @@ function fakeRepository(opts: { poison?: string[]; batchError?: (drafts: Message
       checked.push(...checks.map((c) => c?.identity ?? null));
       const error = opts.batchError?.(drafts) ?? (drafts.some((d) => opts.poison?.includes(d.body ?? '')) ? refused('22021') : null);
       if (error) throw error;
-      // As the statement does: a send whose check fails is not kept; the kept ones get consecutive indexes.
-      return { kind: 'inserted', channelSid: CH, indexes: drafts.map((_, i) => (checks[i]?.identity === 'refused' ? null : next++)) };
+      // As the statement does: a send whose check fails (or whose channel is over its allowance) is not kept; the kept
+      // ones get consecutive indexes.
+      const refusal = (check: SendCheck | null | undefined) => (check?.identity === 'refused' ? 'denied' : check?.identity === 'over' ? 'limited' : null);
+      return { kind: 'inserted', channelSid: CH, indexes: drafts.map((_, i) => refusal(checks[i]) ?? next++) };
     },
     async insertIdempotent(_a: string, _s: string, _c: string, d: MessageDraft, check: SendCheck | null = null): Promise<InsertOutcome> {
       idempotent.push(d.body ?? '');
@@ -96,21 +98,23 @@ describe('MessageWriter', () => {
     expect(idempotent).toEqual([]);
   });
 
-  it("hands each send's check to the statement and answers a refused one as denied, alone", async () => {
+  it("hands each send's check to the statement and answers a refused one as denied and one over the limit as limited, alone", async () => {
     const { repo, batches, checked } = fakeRepository();
     const writer = writerOf(repo);
-    const as = (identity: string): SendCheck => ({ identity, roleSid: null, permission: 'sendMessage' });
+    const as = (identity: string): SendCheck => ({ identity, roleSid: null, permission: 'sendMessage', perSecond: 30 });
     const outcomes = await Promise.all([
       writer.write(AC, IS, CH, draft('a'), as('alice')),
       writer.write(AC, IS, CH, draft('b'), as('refused')),
       writer.write(AC, IS, CH, draft('c')),
+      writer.write(AC, IS, CH, draft('d'), as('over')),
     ]);
-    expect(batches).toEqual([['a', 'b', 'c']]);
-    expect(checked).toEqual(['alice', 'refused', null]);
+    expect(batches).toEqual([['a', 'b', 'c', 'd']]);
+    expect(checked).toEqual(['alice', 'refused', null, 'over']);
     expect(outcomes).toEqual([
       { kind: 'inserted', channelSid: CH, index: 0 },
       { kind: 'denied', channelSid: CH },
       { kind: 'inserted', channelSid: CH, index: 1 },
+      { kind: 'limited', channelSid: CH },
     ]);
   });
 
@@ -118,8 +122,8 @@ describe('MessageWriter', () => {
     const { repo, idempotent } = fakeRepository({ batchError: (drafts) => (drafts.length > 1 ? refused('23505') : null) });
     const writer = writerOf(repo);
     const outcomes = await Promise.all([
-      writer.write(AC, IS, CH, draft('k', 'key-1'), { identity: 'refused', roleSid: null, permission: 'sendMessage' }),
-      writer.write(AC, IS, CH, draft('plain'), { identity: 'refused', roleSid: null, permission: 'sendMessage' }),
+      writer.write(AC, IS, CH, draft('k', 'key-1'), { identity: 'refused', roleSid: null, permission: 'sendMessage', perSecond: 30 }),
+      writer.write(AC, IS, CH, draft('plain'), { identity: 'refused', roleSid: null, permission: 'sendMessage', perSecond: 30 }),
     ]);
     expect(idempotent).toEqual(['k']);
     expect(outcomes).toEqual([

@@ -57,7 +57,10 @@ export class MessageWriter {
     });
   }
 
-  /** Writes one send; with a `check`, only when the SDK user's permission check passes ('denied' otherwise). */
+  /**
+   * Writes one send; with a `check`, only when the SDK user's permission check passes ('denied' otherwise) and the
+   * channel's send allowance lasts ('limited' otherwise).
+   */
   write(accountSid: string, serviceSid: string, channelKey: string, draft: MessageDraft, check: SendCheck | null = null): Promise<InsertOutcome> {
     return this.batcher.submit(`${accountSid}/${serviceSid}/${channelKey}`, { accountSid, serviceSid, channelKey, draft, check });
   }
@@ -104,8 +107,8 @@ export class MessageWriter {
 /** The outcome of the batch's i-th send. */
 function outcomeAt(outcome: BatchOutcome, i: number): InsertOutcome {
   if (outcome.kind !== 'inserted') return outcome;
-  const index = outcome.indexes[i] ?? null;
-  return index === null ? { kind: 'denied', channelSid: outcome.channelSid } : { kind: 'inserted', channelSid: outcome.channelSid, index };
+  const index = outcome.indexes[i] ?? 'denied';
+  return typeof index === 'number' ? { kind: 'inserted', channelSid: outcome.channelSid, index } : { kind: index, channelSid: outcome.channelSid };
 }
 
 function sqlState(err: unknown): string | undefined {

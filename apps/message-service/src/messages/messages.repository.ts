@@ -15,14 +15,17 @@ export type InsertOutcome =
   | { kind: 'duplicate'; channelSid: string }
   /** The SDK user's send failed its permission check (see SendCheck): nothing was written. */
   | { kind: 'denied'; channelSid: string }
+  /** The SDK user's send found the channel's send allowance used up (see SendCheck): nothing was written. */
+  | { kind: 'limited'; channelSid: string }
   /** No such channel in this account and service. */
   | { kind: 'no-channel' };
 
 /**
- * What the insert of a batch did: `indexes[i]` is the index of the batch's i-th message, or null when that send
- * failed its check. The inserted ones have consecutive indexes, in the batch's order.
+ * What the insert of a batch did: `indexes[i]` is the index of the batch's i-th message, or why that send was not
+ * written (its check failed: 'denied'; the channel's allowance was used up: 'limited'). The inserted ones have
+ * consecutive indexes, in the batch's order.
  */
-export type BatchOutcome = { kind: 'inserted'; channelSid: string; indexes: (number | null)[] } | { kind: 'no-channel' };
+export type BatchOutcome = { kind: 'inserted'; channelSid: string; indexes: (number | 'denied' | 'limited')[] } | { kind: 'no-channel' };
 
 /**
  * The permission an SDK user's send needs, checked by the write statement itself: the user is a member of the
@@ -34,7 +37,32 @@ export interface SendCheck {
   identity: string;
   roleSid: string | null;
   permission: 'sendMessage' | 'sendMediaMessage';
+  /**
+   * Twilio's per-channel limit: SDK sends per second into the channel, from every socket and replica, with bursts of up
+   * to twice that. The statement keeps it in the channel row it locks anyway (a token bucket; see sendAllowance).
+   */
+  perSecond: number;
 }
+
+/*
+ * The channel row, locked (as the send's UPDATE would lock it; taken first so the allowance read is the newest one, not
+ * the statement's snapshot), with the SDK send allowance it holds now: what was left at send_allowance_at plus
+ * `rate` per second since, at most twice `rate` (a full bucket: NULL). `rate` NULL: no checked send, no allowance.
+ */
+function lockedTarget(channelColumn: 'sid' | 'unique_name', rate: string): string {
+  return `
+      SELECT c.sid,
+             LEAST(2 * ${rate}::float8, COALESCE(c.send_allowance, 2 * ${rate}::float8)
+                   + ${rate}::float8 * GREATEST(0, EXTRACT(EPOCH FROM statement_timestamp() - c.send_allowance_at))) AS allowance
+        FROM channels c
+       WHERE c.account_sid = $1 AND c.service_sid = $2 AND c.${channelColumn} = $3
+         FOR NO KEY UPDATE`;
+}
+
+/** The channel row's allowance after `charged` checked sends were written (unchanged when none was). */
+const chargedAllowance = (charged: string) => `
+             send_allowance = CASE WHEN ${charged} > 0 THEN t.allowance - ${charged} ELSE c.send_allowance END,
+             send_allowance_at = CASE WHEN ${charged} > 0 THEN statement_timestamp() ELSE c.send_allowance_at END`;
 
 /*
  * A send's check, for the channel `channel` and the viewer columns named: the viewer's member row with that member's
@@ -66,26 +94,32 @@ const permitted = (permission: string) =>
   `(vm.sid IS NOT NULL AND ${permission} = ANY (COALESCE(vm.permissions, '{}'::text[]) || COALESCE(vsr.permissions, '{}'::text[])))`;
 
 /*
- * A send, in ONE statement: the channel is found by sid or unique name; each message whose sender is checked
- * (an SDK user: check_permission set) is kept only when its permission check passes (SendCheck), read in the same
- * statement; the channel row's UPDATE assigns the kept messages' indexes (its row lock serialises sends to one
- * channel until the commit, so an index never repeats) and maintains messages_count and last_message_*; the INSERT
- * takes the indexes from it. The statement writes a batch (1..n messages, see persistence/keyed-batcher.ts) as its own
- * transaction: one round trip, the lock held for the shortest time. It answers the channel (null: none), the first
- * index and the ordinals (1-based) of the messages kept.
+ * A send, in ONE statement: the channel is found by sid or unique name and locked; each message whose sender is
+ * checked (an SDK user: check_permission set) is kept only when its permission check passes (SendCheck), read in the
+ * same statement, and while the channel's send allowance lasts (in the batch's order, one per checked send); the
+ * channel row's UPDATE assigns the kept messages' indexes (its row lock serialises sends to one channel until the
+ * commit, so an index never repeats), maintains messages_count and last_message_* and charges the allowance; the
+ * INSERT takes the indexes from it. The statement writes a batch (1..n messages, see persistence/keyed-batcher.ts) as
+ * its own transaction: one round trip, the lock held for the shortest time. It answers the channel (null: none), the
+ * first index, the ordinals (1-based) of the messages kept and those of the checked sends over the allowance.
  */
 function batchSql(channelColumn: 'sid' | 'unique_name', shape: 'one' | 'many'): string {
   return `
-    WITH target AS (
-      SELECT c.sid FROM channels c WHERE c.account_sid = $1 AND c.service_sid = $2 AND c.${channelColumn} = $3
+    WITH target AS (${lockedTarget(channelColumn, shape === 'many' ? '$5' : '$18')}
     ), req AS (${shape === 'many' ? MANY_SENDS : ONE_SEND}
-    ), allowed AS (
-      SELECT r.*, (row_number() OVER (ORDER BY r.ord))::int AS pos
+    ), permitted AS (
+      SELECT r.*,
+             CASE WHEN r.check_permission IS NOT NULL
+                  THEN count(*) FILTER (WHERE r.check_permission IS NOT NULL) OVER (ORDER BY r.ord) END AS nth
         FROM req r CROSS JOIN target t ${permissionLookups('t.sid', 'r.check_identity', 'r.check_role')}
        WHERE r.check_permission IS NULL OR ${permitted('r.check_permission')}
+    ), allowed AS (
+      SELECT p.*, (row_number() OVER (ORDER BY p.ord))::int AS pos
+        FROM permitted p CROSS JOIN target t
+       WHERE p.nth IS NULL OR p.nth <= t.allowance
     ), tally AS (
-      SELECT count(*)::int AS n, (array_agg(sid ORDER BY pos DESC))[1] AS last_sid,
-             (array_agg(date_created ORDER BY pos DESC))[1] AS last_date
+      SELECT count(*)::int AS n, (count(*) FILTER (WHERE check_permission IS NOT NULL))::int AS charged,
+             (array_agg(sid ORDER BY pos DESC))[1] AS last_sid, (array_agg(date_created ORDER BY pos DESC))[1] AS last_date
         FROM allowed
     ), ch AS (
       UPDATE channels c
@@ -93,9 +127,9 @@ function batchSql(channelColumn: 'sid' | 'unique_name', shape: 'one' | 'many'): 
              messages_count = c.messages_count + tally.n,
              last_message_sid = tally.last_sid,
              last_message_index = c.next_message_index + tally.n - 1,
-             last_message_date = tally.last_date
-        FROM tally
-       WHERE c.account_sid = $1 AND c.service_sid = $2 AND c.sid = (SELECT sid FROM target) AND tally.n > 0
+             last_message_date = tally.last_date,${chargedAllowance('tally.charged')}
+        FROM tally CROSS JOIN target t
+       WHERE c.account_sid = $1 AND c.service_sid = $2 AND c.sid = t.sid AND tally.n > 0
        RETURNING c.sid, c.next_message_index - tally.n AS first_index
     ), ins AS (
       INSERT INTO messages (sid, account_sid, service_sid, channel_sid, "index", author, body, attributes, was_edited,
@@ -106,12 +140,13 @@ function batchSql(channelColumn: 'sid' | 'unique_name', shape: 'one' | 'many'): 
       RETURNING 1
     )
     SELECT t.sid AS channel_sid, ch.first_index, ARRAY(SELECT ord::int FROM allowed ORDER BY pos) AS allowed,
+           ARRAY(SELECT ord::int FROM permitted p WHERE p.nth > t.allowance ORDER BY ord) AS limited,
            (SELECT count(*) FROM ins)::int AS inserted
       FROM target t LEFT JOIN ch ON true`;
 }
 
 /*
- * The sends of a batch, from one JSON array of objects ($4), numbered from 1. Not arrays per column: Postgres keeps a
+ * The sends of a batch, from one JSON array of objects ($4; $5 the checked sends' rate), numbered from 1. Not arrays per column: Postgres keeps a
  * prepared statement's generic plan only when it costs no more than the custom ones, and planned with known arrays
  * it counts unnest's rows exactly (generically it guesses ten), so that form was planned anew on every call —
  * measured at twice the backend CPU of the send. jsonb_to_recordset is estimated alike in both plans.
@@ -124,7 +159,7 @@ const MANY_SENDS = `
              WITH ORDINALITY AS i(sid, author, body, attributes, was_edited, last_updated_by, type, media, idempotency_key,
                                   date_created, date_updated, check_identity, check_role, check_permission, ord)`;
 
-/** A lone send (the common case) in plain parameters ($4..$17): the cheapest to bind and execute. */
+/** A lone send (the common case) in plain parameters ($4..$17; $18 the checked send's rate): the cheapest to bind and execute. */
 const ONE_SEND = `
       SELECT $4::varchar AS sid, $5::text AS author, $6::text AS body, $7::text AS attributes, $8::boolean AS was_edited,
              $9::text AS last_updated_by, $10::varchar AS type, $11::text AS media, $12::text AS idempotency_key,
@@ -136,23 +171,26 @@ const ONE_SEND = `
  * nothing when the channel already holds the key. The caller runs it in a transaction and rolls the counter
  * UPDATE back when nothing was inserted. A retry waits on the channel's row lock behind the original's
  * transaction, so the original is committed (and visible) by the time the INSERT looks for the key. The sender's
- * check ($15..$17, as in batchSql) gates the UPDATE: a refused send writes nothing.
+ * check ($15..$17 and the rate $18, as in batchSql) gates the UPDATE: a refused send writes nothing, and a send over
+ * the channel's allowance neither (a duplicate, rolled back, gives its charge back).
  */
 function idempotentSql(channelColumn: 'sid' | 'unique_name'): string {
   return `
-    WITH target AS (
-      SELECT c.sid FROM channels c WHERE c.account_sid = $1 AND c.service_sid = $2 AND c.${channelColumn} = $3
+    WITH target AS (${lockedTarget(channelColumn, '$18')}
     ), allowed AS (
       SELECT 1 FROM target t ${permissionLookups('t.sid', '$15::text', '$16::varchar')}
        WHERE $17::text IS NULL OR ${permitted('$17::text')}
+    ), admitted AS (
+      SELECT 1 FROM allowed CROSS JOIN target t WHERE $17::text IS NULL OR t.allowance >= 1
     ), ch AS (
       UPDATE channels c
          SET next_message_index = c.next_message_index + 1,
              messages_count = c.messages_count + 1,
              last_message_sid = $5::varchar,
              last_message_index = c.next_message_index,
-             last_message_date = $6::timestamptz
-       WHERE c.account_sid = $1 AND c.service_sid = $2 AND c.sid = (SELECT sid FROM target) AND EXISTS (SELECT 1 FROM allowed)
+             last_message_date = $6::timestamptz,${chargedAllowance('(CASE WHEN $17::text IS NULL THEN 0 ELSE 1 END)')}
+        FROM target t
+       WHERE c.account_sid = $1 AND c.service_sid = $2 AND c.sid = t.sid AND EXISTS (SELECT 1 FROM admitted)
        RETURNING c.sid, c.next_message_index - 1 AS index
     ), ins AS (
       INSERT INTO messages (sid, account_sid, service_sid, channel_sid, "index", author, body, attributes, was_edited,
@@ -163,7 +201,8 @@ function idempotentSql(channelColumn: 'sid' | 'unique_name'): string {
       ON CONFLICT (channel_sid, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
       RETURNING 1
     )
-    SELECT t.sid AS channel_sid, ch.index, (SELECT count(*) FROM ins)::int AS inserted, EXISTS (SELECT 1 FROM allowed) AS allowed
+    SELECT t.sid AS channel_sid, ch.index, (SELECT count(*) FROM ins)::int AS inserted, EXISTS (SELECT 1 FROM allowed) AS allowed,
+           EXISTS (SELECT 1 FROM allowed) AND NOT EXISTS (SELECT 1 FROM admitted) AS limited
       FROM target t LEFT JOIN ch ON true`;
 }
 
@@ -249,7 +288,11 @@ interface BatchRow {
   /** Null when nothing was kept, or when the channel was deleted between the statement's read and its UPDATE. */
   first_index: number | null;
   allowed: number[];
+  limited: number[];
 }
+
+/** The rate of a statement's checked sends (one configuration per replica, so one rate), null when none is checked. */
+const rateOf = (checks: readonly (SendCheck | null)[]): number | null => checks.find((c) => c)?.perSecond ?? null;
 
 /**
  * Messages in Postgres. The account sid is a required argument of every query (and the channel, already
@@ -283,7 +326,13 @@ export class MessagesRepository extends TransactionalRepository<MessagesReposito
     const sql = SQL[channelColumn(channelKey)];
     const [row] =
       drafts.length === 1
-        ? await this.statements.rows<BatchRow>(sql.one, [accountSid, serviceSid, channelKey, ...sendValues(drafts[0] as MessageDraft, checks[0] ?? null)])
+        ? await this.statements.rows<BatchRow>(sql.one, [
+            accountSid,
+            serviceSid,
+            channelKey,
+            ...sendValues(drafts[0] as MessageDraft, checks[0] ?? null),
+            rateOf(checks),
+          ])
         : await this.statements.rows<BatchRow>(sql.many, [
             accountSid,
             serviceSid,
@@ -294,15 +343,18 @@ export class MessagesRepository extends TransactionalRepository<MessagesReposito
                 return Object.fromEntries(SEND_COLUMNS.map((column, k) => [column, values[k]]));
               }),
             ),
+            rateOf(checks),
           ]);
     if (!row) return { kind: 'no-channel' };
-    const { first_index: firstIndex, allowed } = row;
+    const { first_index: firstIndex, allowed, limited } = row;
     // Kept messages but no UPDATE: the channel went away in between.
     if (firstIndex === null && allowed.length > 0) return { kind: 'no-channel' };
     const position = new Map(allowed.map((ordinal, i) => [ordinal, i]));
-    const indexes = drafts.map((_, i) => {
+    const over = new Set(limited);
+    const indexes = drafts.map((_, i): number | 'denied' | 'limited' => {
       const at = position.get(i + 1);
-      return at === undefined || firstIndex === null ? null : firstIndex + at;
+      if (at !== undefined && firstIndex !== null) return firstIndex + at;
+      return over.has(i + 1) ? 'limited' : 'denied';
     });
     return { kind: 'inserted', channelSid: row.channel_sid, indexes };
   }
@@ -327,12 +379,13 @@ export class MessagesRepository extends TransactionalRepository<MessagesReposito
       check?.identity ?? null,
       check?.roleSid ?? null,
       check?.permission ?? null,
+      check?.perSecond ?? null,
     ];
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
       await runner.startTransaction();
-      const rows = await this.statements.rows<{ channel_sid: string; index: number | null; inserted: number; allowed: boolean }>(
+      const rows = await this.statements.rows<{ channel_sid: string; index: number | null; inserted: number; allowed: boolean; limited: boolean }>(
         SQL[channelColumn(channelKey)].idempotent,
         values,
         runner.manager,
@@ -342,7 +395,9 @@ export class MessagesRepository extends TransactionalRepository<MessagesReposito
         ? { kind: 'no-channel' }
         : !row.allowed
           ? { kind: 'denied', channelSid: row.channel_sid }
-          : row.index === null
+          : row.limited
+            ? { kind: 'limited', channelSid: row.channel_sid }
+            : row.index === null
             ? { kind: 'no-channel' }
             : row.inserted === 1
               ? { kind: 'inserted', channelSid: row.channel_sid, index: row.index }

@@ -15,6 +15,8 @@ import {
   type PageResult,
 } from '@parley/contracts';
 import { NatsTransport } from '@parley/nats';
+import { InjectConfig } from '../config/message-config.module';
+import type { MessageConfig } from '../config/message.config';
 import type { ChannelEntity, MessageEntity } from '../database/entities';
 import { buildPage, decodePageToken, planPage, resolvePageSize } from '../paging/page-token';
 import { notAuthorized, requireServiceAccess, requireSystemParams } from '../permissions/caller-access';
@@ -49,13 +51,15 @@ export class MessagesService {
     private readonly scope: ScopeRepository,
     private readonly access: ChannelAccess,
     private readonly nats: NatsTransport,
+    @InjectConfig() private readonly config: MessageConfig,
     @InjectPinoLogger(MessagesService.name) private readonly logger: PinoLogger,
   ) {}
 
   /**
-   * An SDK user sends as itself, as a member with sendMessage (sendMediaMessage for media). The write statement makes
-   * that check itself, in the same round trip (messages.repository.ts, SendCheck; SEND_PERMISSION keeps it to the
-   * rules of sdk-actions.ts). A send it refuses — or one to a channel it does not find — goes through the full check
+   * An SDK user sends as itself, as a member with sendMessage (sendMediaMessage for media), within the channel's send
+   * allowance (CHANNEL_ACTIONS_PER_SECOND, else 429 20429). The write statement makes both checks itself, in the same
+   * round trip (messages.repository.ts, SendCheck; SEND_PERMISSION keeps it to the rules of sdk-actions.ts). A send
+   * its permission check refuses — or one to a channel it does not find — goes through the full check
    * (ChannelAccess), which answers why: 404, 403 50400 or 403 50107. Should the full check pass instead (the user
    * was added or its role changed in between), the send is tried again.
    */
@@ -65,7 +69,9 @@ export class MessagesService {
     const draft = newMessageDraft({ sid: newSid('IM'), accountSid: caller.accountSid, actor: caller.actor, params, now: new Date() });
     const viewer = viewerOf(caller);
     const action = params.MediaSid === undefined ? 'message.send' : 'message.sendMedia';
-    const check: SendCheck | null = viewer ? { identity: viewer.identity, roleSid: viewer.roleSid ?? null, permission: SEND_PERMISSION[action] } : null;
+    const check: SendCheck | null = viewer
+      ? { identity: viewer.identity, roleSid: viewer.roleSid ?? null, permission: SEND_PERMISSION[action], perSecond: this.config.CHANNEL_ACTIONS_PER_SECOND }
+      : null;
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.writer.write(caller.accountSid, params.ServiceSid, params.ChannelSid, draft, check);
       if (outcome.kind === 'inserted') {
@@ -73,6 +79,8 @@ export class MessagesService {
         this.publish(params.ServiceSid, 'message.added', resource);
         return resource;
       }
+      // Twilio's per-channel limit (20429): the send is refused, nothing was written; the client may try again later.
+      if (outcome.kind === 'limited') throw Errors.tooManyRequests();
       if (outcome.kind === 'duplicate') {
         // A retry of a send that is already stored: the original, unchanged and not announced again.
         const original = await this.messages.findByIdempotencyKey(caller.accountSid, outcome.channelSid, draft.idempotencyKey ?? '');

@@ -17,14 +17,16 @@ function typeormColumns(entity: new () => object): Record<string, string> {
 
 describe('RowMapper', () => {
   it.each([
-    ['channels', CHANNEL_ROWS, ChannelEntity],
-    ['messages', MESSAGE_ROWS, MessageEntity],
-    ['users', USER_ROWS, UserEntity],
-  ] as const)('maps every column of %s to the property TypeORM maps it to, and nothing else', (_table, rows, entity) => {
+    // The channel's send allowance is the send statement's own (messages.repository.ts): the app never reads it.
+    ['channels', CHANNEL_ROWS, ChannelEntity, ['send_allowance', 'send_allowance_at']],
+    ['messages', MESSAGE_ROWS, MessageEntity, []],
+    ['users', USER_ROWS, UserEntity, []],
+  ] as const)('maps every column of %s (but those only statements use) to the property TypeORM maps it to, and nothing else', (_table, rows, entity, statementOnly) => {
     const mapper = rows as RowMapper<object>;
     const row = Object.fromEntries(mapper.columns.map((column) => [column, `value of ${column}`]));
     const made = mapper.from(row) as Record<string, unknown>;
-    const expected = Object.fromEntries(Object.entries(typeormColumns(entity)).map(([column, property]) => [property, `value of ${column}`]));
+    const mapped = Object.entries(typeormColumns(entity)).filter(([column]) => !(statementOnly as readonly string[]).includes(column));
+    const expected = Object.fromEntries(mapped.map(([column, property]) => [property, `value of ${column}`]));
     expect(made).toBeInstanceOf(entity);
     expect({ ...made }).toEqual(expected);
   });

@@ -13,8 +13,6 @@ export const realtimeConfigSchema = z.object({
   TOKEN_EXPIRY_WARNING_SECONDS: z.coerce.number().int().min(1).max(3600).default(180),
   /** Commands per second one socket may send (burst twice that), Twilio's 30 actions/s. */
   SOCKET_COMMANDS_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(30),
-  /** Actions per second on one channel across every socket and replica (burst twice that), Twilio's 30/s. */
-  CHANNEL_ACTIONS_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(30),
 });
 export type RealtimeConfig = z.infer<typeof realtimeConfigSchema>;
 

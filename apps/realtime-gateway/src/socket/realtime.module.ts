@@ -1,5 +1,4 @@
 import { Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { ChannelRateLimit } from '../commands/channel-rate-limit';
 import { ChatCommands } from '../commands/chat-commands';
 import { CommandRouter } from '../commands/command-router';
 import { EventFanout } from '../fanout/event-fanout';
@@ -10,7 +9,7 @@ import { PresenceReporter } from '../presence/presence-reporter';
 import { SocketServer } from './socket-server';
 
 @Module({
-  providers: [SocketServer, CommandRouter, ChannelRateLimit, ChatCommands, SessionTokens, SessionLifecycle, EventFanout, PresenceReporter, PresenceFanout],
+  providers: [SocketServer, CommandRouter, ChatCommands, SessionTokens, SessionLifecycle, EventFanout, PresenceReporter, PresenceFanout],
 })
 export class RealtimeModule implements OnApplicationBootstrap {
   constructor(

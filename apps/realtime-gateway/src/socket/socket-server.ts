@@ -29,12 +29,6 @@ export class SocketServer implements BeforeApplicationShutdown, OnApplicationShu
     private readonly metrics: Metrics,
   ) {}
 
-  /** The adapter's publishing connection, also used for cluster-wide counters (rate limits). */
-  get redis(): Redis {
-    if (!this.pub) throw new Error('the socket server has not started');
-    return this.pub;
-  }
-
   get io(): Server {
     if (!this.server) throw new Error('the socket server has not started');
     return this.server;

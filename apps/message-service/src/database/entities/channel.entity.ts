@@ -65,6 +65,17 @@ export class ChannelEntity {
   @Column({ name: 'last_message_date', type: 'timestamptz', nullable: true })
   lastMessageDate!: Date | null;
 
+  /**
+   * What is left of the channel's allowance of SDK sends (a token bucket of CHANNEL_ACTIONS_PER_SECOND, holding twice
+   * that) at `sendAllowanceAt`; null: full. Only the send statement reads and writes it (messages.repository.ts), so
+   * the app's channel objects leave it out (optional here) and no other write touches it.
+   */
+  @Column({ name: 'send_allowance', type: 'double precision', nullable: true })
+  sendAllowance?: number | null;
+
+  @Column({ name: 'send_allowance_at', type: 'timestamptz', nullable: true })
+  sendAllowanceAt?: Date | null;
+
   @Column({ ...TIMESTAMP, name: 'date_created' })
   dateCreated!: Date;
 
