@@ -9,6 +9,7 @@ import { Metrics, Readiness, ROOT_LOGGER } from '@parley/platform';
 import { Gauge } from 'prom-client';
 import { REALTIME_CONFIG } from '../config/realtime-config.module';
 import type { RealtimeConfig } from '../config/realtime.config';
+import { corkedPerTurn } from './corked-per-turn';
 
 /**
  * The Socket.IO server on the gateway's HTTP port, fanned out across replicas by the Redis sharded
@@ -43,7 +44,7 @@ export class SocketServer implements BeforeApplicationShutdown, OnApplicationShu
     }
     // Both clients must be ready before the adapter subscribes, or ioredis' ready check fails in subscriber mode.
     await Promise.all([this.pub.connect(), this.sub.connect()]);
-    const pub = this.pub;
+    const pub = corkedPerTurn(this.pub);
     this.readiness.register('redis', async () => {
       await pub.ping();
     });
@@ -54,7 +55,7 @@ export class SocketServer implements BeforeApplicationShutdown, OnApplicationShu
       maxHttpBufferSize: MAX_SOCKET_FRAME_BYTES,
       pingInterval: 10_000,
       pingTimeout: 10_000,
-      adapter: createShardedAdapter(this.pub, this.sub, {
+      adapter: createShardedAdapter(pub, this.sub, {
         channelPrefix: `${this.config.REDIS_KEY_PREFIX}socket.io`,
         subscriptionMode: 'dynamic',
       }),
