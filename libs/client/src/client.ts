@@ -566,9 +566,9 @@ function channelSidOf(payload: ServerEvents['channelInvited']): string | undefin
 }
 
 function typingTimeoutOf(session: SessionWire): number {
-  const candidates = [session.typingIndicatorTimeout, session.service?.typing_indicator_timeout];
-  for (const value of candidates) if (isPositive(value)) return value;
-  return DEFAULT_TYPING_TIMEOUT_S;
+  if (isPositive(session.typingIndicatorTimeout)) return session.typingIndicatorTimeout;
+  const fromService = session.service?.typing_indicator_timeout;
+  return isPositive(fromService) ? fromService : DEFAULT_TYPING_TIMEOUT_S;
 }
 
 function isPositive(value: unknown): value is number {

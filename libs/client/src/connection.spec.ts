@@ -35,9 +35,29 @@ class FakeSocket implements SocketLike {
   }
 }
 
+/** Like socket.io-client's Socket: catch-all listeners run before the event's own, and outlive removeAllListeners. */
+class CatchAllSocket extends FakeSocket {
+  anyListeners: ((event: string, ...args: unknown[]) => void)[] = [];
+
+  onAny(listener: (event: string, ...args: unknown[]) => void): this {
+    this.anyListeners.push(listener);
+    return this;
+  }
+
+  offAny(): this {
+    this.anyListeners = [];
+    return this;
+  }
+
+  override server(event: string, ...args: unknown[]): void {
+    if (!['connect', 'connect_error', 'disconnect'].includes(event)) for (const listener of this.anyListeners) listener(event, ...args);
+    super.server(event, ...args);
+  }
+}
+
 const session = { identity: 'alice', channels: [] } as unknown as SessionWire;
 
-function setup(random = () => 1) {
+function setup(random = () => 1, Socket: new (options: SocketFactoryOptions) => FakeSocket = FakeSocket) {
   const sockets: FakeSocket[] = [];
   const states: ConnectionState[] = [];
   const handlers: ConnectionHandlers = {
@@ -56,7 +76,7 @@ function setup(random = () => 1) {
     commandTimeout: 1000,
     random,
     socketFactory: (_url, options) => {
-      const socket = new FakeSocket(options);
+      const socket = new Socket(options);
       sockets.push(socket);
       return socket;
     },
@@ -194,6 +214,27 @@ describe('Connection', () => {
     expect(connection.setToken('token-2')).toBe(true);
     expect(sockets).toHaveLength(2);
     expect(last().options.auth.token).toBe('token-2');
+  });
+
+  it('with a catch-all listener (socket.io-client), forwards the same events once each and drops it on close', async () => {
+    const { connection, sockets, last, establish, handlers } = setup(() => 0, CatchAllSocket);
+    connection.start();
+    establish();
+    const socket = last() as CatchAllSocket;
+    expect(socket.anyListeners).toHaveLength(1);
+    expect([...socket.listeners.keys()].sort()).toEqual(['connect', 'connect_error', 'disconnect', 'session']);
+    socket.server('messageAdded', { sid: 'IM1' });
+    socket.server('somethingElse', { x: 1 });
+    expect(handlers.event).toHaveBeenCalledTimes(1);
+    expect(handlers.event).toHaveBeenCalledWith('messageAdded', { sid: 'IM1' });
+    expect(handlers.session).toHaveBeenCalledTimes(1);
+    socket.server('disconnect', 'transport close');
+    expect(socket.anyListeners).toHaveLength(0);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(sockets).toHaveLength(2);
+    last().server('tokenExpired');
+    expect(handlers.event).toHaveBeenLastCalledWith('tokenExpired', undefined);
+    expect(connection.state).toBe('disconnected');
   });
 
   it('a new token while connected is kept for the next handshake', async () => {

@@ -52,6 +52,18 @@ const FORWARDED: Record<Exclude<ServerEventName, 'session'>, true> = {
   serverShutdown: true,
 };
 const FORWARDED_EVENTS = Object.keys(FORWARDED) as Exclude<ServerEventName, 'session'>[];
+const FORWARDED_SET: ReadonlySet<string> = new Set(FORWARDED_EVENTS);
+
+/** socket.io-client's catch-all listener: one registration per socket instead of one per forwarded event. */
+interface CatchAll {
+  onAny(listener: (event: string, ...args: unknown[]) => void): unknown;
+  offAny(): unknown;
+}
+
+function hasCatchAll(socket: SocketLike): socket is SocketLike & CatchAll {
+  const s = socket as Partial<CatchAll>;
+  return typeof s.onAny === 'function' && typeof s.offAny === 'function';
+}
 
 export interface ConnectionHandlers {
   /** A session arrived: the connection is usable (the first one, or after a reconnect). */
@@ -143,8 +155,9 @@ export class Connection {
       const deadline = Date.now() + 3 * this.options.commandTimeout;
       const handle: Handle = { resolve: resolve as (data: unknown) => void, reject, timer: null };
       const entry = this.outbox.add(command, payload, policy, deadline, handle);
-      this.arm(entry);
+      // Sent at once when a session is up (flush arms its ack timer); otherwise it waits under its deadline.
       if (this.ready) this.flush();
+      if (!handle.timer) this.arm(entry);
     });
   }
 
@@ -205,13 +218,20 @@ export class Connection {
       if (!current()) return;
       this.onSession(session);
     });
-    for (const name of FORWARDED_EVENTS) {
-      socket.on(name, (payload: ServerEvents[typeof name]) => {
-        if (!current()) return;
-        if (name === 'serverShutdown') this.immediateReconnect = true;
-        this.options.handlers.event(name, payload);
-        if (name === 'tokenExpired') this.expire();
+    const forward = (name: Exclude<ServerEventName, 'session'>, payload: ServerEvents[typeof name]) => {
+      if (!current()) return;
+      if (name === 'serverShutdown') this.immediateReconnect = true;
+      this.options.handlers.event(name, payload);
+      if (name === 'tokenExpired') this.expire();
+    };
+    // A socket is opened per attempt, so per-attempt work counts in a reconnect storm: one catch-all listener
+    // where the socket has one (socket.io-client), else one listener per forwarded event.
+    if (hasCatchAll(socket)) {
+      socket.onAny((name: string, payload: unknown) => {
+        if (FORWARDED_SET.has(name)) forward(name as Exclude<ServerEventName, 'session'>, payload as never);
       });
+    } else {
+      for (const name of FORWARDED_EVENTS) socket.on(name, (payload: ServerEvents[typeof name]) => forward(name, payload));
     }
   }
 
@@ -361,6 +381,7 @@ export class Connection {
     this.socket = null;
     if (!socket) return;
     socket.removeAllListeners();
+    if (hasCatchAll(socket)) socket.offAny();
     socket.disconnect();
   }
 

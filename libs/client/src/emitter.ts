@@ -10,12 +10,14 @@ export class TypedEmitter<Events extends EventMap<Events>> {
    * Listener lists are never changed in place: adding or removing one makes a new array. An emit can then run the
    * list it read as it is (a listener removed or added during the emit does not change that emit), without copying
    * it on every emit — the SDK emits once or twice per delivered message.
+   * Created by the first `on`: most SDK objects (every Message, most Members and Channels) never get a listener.
    */
-  private readonly listeners = new Map<keyof Events, readonly unknown[]>();
+  private listeners: Map<keyof Events, readonly unknown[]> | null = null;
 
   on<E extends keyof Events>(event: E, listener: Listener<Events[E]>): this {
-    const list = this.listeners.get(event);
-    this.listeners.set(event, list ? [...list, listener] : [listener]);
+    const listeners = (this.listeners ??= new Map());
+    const list = listeners.get(event);
+    listeners.set(event, list ? [...list, listener] : [listener]);
     return this;
   }
 
@@ -29,12 +31,13 @@ export class TypedEmitter<Events extends EventMap<Events>> {
   }
 
   off<E extends keyof Events>(event: E, listener: Listener<Events[E]>): this {
-    const list = this.listeners.get(event);
-    if (!list) return this;
+    const listeners = this.listeners;
+    const list = listeners?.get(event);
+    if (!listeners || !list) return this;
     const at = list.findIndex((l) => l === listener || (l as { original?: unknown }).original === listener);
     if (at < 0) return this;
-    if (list.length === 1) this.listeners.delete(event);
-    else this.listeners.set(event, [...list.slice(0, at), ...list.slice(at + 1)]);
+    if (list.length === 1) listeners.delete(event);
+    else listeners.set(event, [...list.slice(0, at), ...list.slice(at + 1)]);
     return this;
   }
 
@@ -47,13 +50,13 @@ export class TypedEmitter<Events extends EventMap<Events>> {
   }
 
   removeAllListeners(event?: keyof Events): this {
-    if (event === undefined) this.listeners.clear();
-    else this.listeners.delete(event);
+    if (event === undefined) this.listeners?.clear();
+    else this.listeners?.delete(event);
     return this;
   }
 
   listenerCount(event: keyof Events): number {
-    return this.listeners.get(event)?.length ?? 0;
+    return this.listeners?.get(event)?.length ?? 0;
   }
 
   /**
@@ -62,7 +65,7 @@ export class TypedEmitter<Events extends EventMap<Events>> {
    * to `reportListenerError` and the remaining listeners still run.
    */
   emit<E extends keyof Events>(event: E, ...args: Events[E]): boolean {
-    const list = this.listeners.get(event);
+    const list = this.listeners?.get(event);
     if (list === undefined) return false;
     for (let i = 0; i < list.length; i++) {
       try {
