@@ -23,6 +23,8 @@ const latency = new Map(); // step → Histogram (send→deliver)
 let deliveries = 0;
 let markAt = null;
 const readyAfterMark = new Map(); // client id → first session/ready after the mark
+const recoveryDone = new Map(); // client id → [id, back at, recovered at], once both are known (storm polls)
+let recoveryExpected = null;
 const presenceEvents = []; // [watcher, identity, online, t]
 const transitions = []; // [identity, online, t] (this process's own churn)
 
@@ -66,6 +68,20 @@ function onDelivery(c, channel, index, a) {
     if (a.q > s.last) s.last = a.q;
     r.senders.set(a.s, s);
   }
+}
+
+/** When `c` held the expected last message of every channel it is in (null: not yet). */
+function recoveredAtOf(c, expected) {
+  let recoveredAt = 0;
+  for (const channel of c.channels ?? []) {
+    const exp = expected[channel];
+    if (exp === undefined) continue;
+    const r = c.recv.get(channel);
+    const done = target === 'parley' ? r && r.last === exp && r.count - r.dups === exp + 1 : r && Object.entries(exp).every(([s, n]) => r.senders?.get(s)?.n === n);
+    if (!done) return null;
+    recoveredAt = Math.max(recoveredAt, r.lastAt);
+  }
+  return recoveredAt;
 }
 
 function onReady(c) {
@@ -351,32 +367,41 @@ const ops = {
   mark() {
     markAt = now();
     readyAfterMark.clear();
+    recoveryDone.clear();
     return { markAt };
   },
 
   /**
-   * Per client: when it was back (session after the mark) and when it held the expected last message of every
-   * channel (Parley `expected[channel] = lastIndex`; baseline `expected[channel] = { sender: count }`).
+   * The storm's poll: per client whose id starts with `prefix`, when it was back (session after the mark) and when it
+   * held the expected last message of every channel it is in (`expected`, sent once: later polls reuse it). Answers
+   * the counts and only the rows that became complete since the last poll (all rows with `all`), so polling every
+   * 250 ms costs the load generators next to nothing while the storm runs (it was a walk and an IPC copy of every
+   * client's row each time, ~10 % of their CPU during a storm).
    */
-  recovery({ expected, ids }) {
-    const out = [];
+  recovery({ expected, prefix = '', all = false }) {
+    if (expected) recoveryExpected = expected;
+    const rows = [];
+    let back = 0;
+    let recovered = 0;
     for (const c of clients.values()) {
-      if (ids && !ids.includes(c.id)) continue;
-      let recoveredAt = 0;
-      for (const channel of c.channels ?? []) {
-        const exp = expected[channel];
-        if (exp === undefined) continue;
-        const r = c.recv.get(channel);
-        const done = target === 'parley' ? r && r.last === exp && r.count - r.dups === exp + 1 : r && Object.entries(exp).every(([s, n]) => r.senders?.get(s)?.n === n);
-        if (!done) {
-          recoveredAt = null;
-          break;
-        }
-        recoveredAt = Math.max(recoveredAt, r.lastAt);
+      if (!c.id.startsWith(prefix)) continue;
+      if (recoveryDone.has(c.id)) {
+        back++;
+        recovered++;
+        if (all) rows.push(recoveryDone.get(c.id));
+        continue;
       }
-      out.push([c.id, readyAfterMark.get(c.id) ?? null, recoveredAt]);
+      const readyAt = readyAfterMark.get(c.id) ?? null;
+      const recoveredAt = recoveredAtOf(c, recoveryExpected ?? {});
+      if (readyAt !== null) back++;
+      const row = [c.id, readyAt, recoveredAt];
+      if (readyAt !== null && recoveredAt !== null) {
+        recovered++;
+        recoveryDone.set(c.id, row);
+        rows.push(row);
+      } else if (all) rows.push(row);
     }
-    return out;
+    return { rows, back, recovered };
   },
 
   async subscribe({ pairs, concurrency = 50 }) {
