@@ -9,22 +9,22 @@ import type { Redis } from 'ioredis';
  * turn (microseconds) to a publish. ioredis' own auto-pipelining flushes on process.nextTick, which comes after each
  * callback, so it does not gather the broadcasts of several NATS events delivered in the same turn.
  */
-export function corkedPerTurn<R extends Pick<Redis, 'sendCommand' | 'stream'>>(redis: R): R {
+export function corkedPerTurn(redis: Redis): Redis {
   const send = redis.sendCommand.bind(redis);
-  let corked: R['stream'] | null = null;
+  let corked: Redis['stream'] | null = null;
   const uncork = () => {
     const stream = corked;
     corked = null;
     stream?.uncork();
   };
-  redis.sendCommand = ((...args: Parameters<R['sendCommand']>) => {
-    const stream = redis.stream;
-    if (corked === null && stream && stream.writable) {
-      corked = stream;
-      stream.cork();
+  redis.sendCommand = (command, stream) => {
+    const socket = redis.stream;
+    if (corked === null && socket && socket.writable) {
+      corked = socket;
+      socket.cork();
       setImmediate(uncork);
     }
-    return send(...args);
-  }) as R['sendCommand'];
+    return send(command, stream);
+  };
   return redis;
 }
