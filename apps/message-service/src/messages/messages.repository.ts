@@ -146,10 +146,11 @@ function batchSql(channelColumn: 'sid' | 'unique_name', shape: 'one' | 'many'): 
 }
 
 /*
- * The sends of a batch, from one JSON array of objects ($4; $5 the checked sends' rate), numbered from 1. Not arrays per column: Postgres keeps a
- * prepared statement's generic plan only when it costs no more than the custom ones, and planned with known arrays
- * it counts unnest's rows exactly (generically it guesses ten), so that form was planned anew on every call —
- * measured at twice the backend CPU of the send. jsonb_to_recordset is estimated alike in both plans.
+ * The sends of a batch, from one JSON array of objects ($4; $5 is the checked sends' rate), numbered from 1. Not
+ * arrays per column: Postgres keeps a prepared statement's generic plan only when it costs no more than the custom
+ * ones, and planned with known arrays it counts unnest's rows exactly (generically it guesses ten), so that form was
+ * planned anew on every call — measured at twice the backend CPU of the send. jsonb_to_recordset is estimated alike
+ * in both plans.
  */
 const MANY_SENDS = `
       SELECT * FROM ROWS FROM (jsonb_to_recordset($4::jsonb) AS (
@@ -159,7 +160,7 @@ const MANY_SENDS = `
              WITH ORDINALITY AS i(sid, author, body, attributes, was_edited, last_updated_by, type, media, idempotency_key,
                                   date_created, date_updated, check_identity, check_role, check_permission, ord)`;
 
-/** A lone send (the common case) in plain parameters ($4..$17; $18 the checked send's rate): the cheapest to bind and execute. */
+/** A lone send (the common case) in plain parameters ($4..$17; $18 is its rate when checked): the cheapest to bind. */
 const ONE_SEND = `
       SELECT $4::varchar AS sid, $5::text AS author, $6::text AS body, $7::text AS attributes, $8::boolean AS was_edited,
              $9::text AS last_updated_by, $10::varchar AS type, $11::text AS media, $12::text AS idempotency_key,
