@@ -3,7 +3,7 @@ import type twilio from 'twilio';
 import pino from 'pino';
 import type { Caller } from '@parley/contracts';
 import { NatsTransport } from '@parley/nats';
-import { startStack, twilioClient, type Stack } from '@parley/testing';
+import { NATS_URL, startStack, twilioClient, type Stack } from '@parley/testing';
 
 /**
  * Push Credentials, Bindings and UserBindings end to end through the unmodified `twilio` helper. Bindings have no
@@ -52,7 +52,7 @@ describe('Credentials, Bindings and UserBindings through the official twilio hel
     stack = await startStack({ label: 'bindcred', apps: ['message-service', 'api-gateway'] });
     base = stack.get('api-gateway').url;
     client = twilioClient(base, stack.accountSid, stack.authToken);
-    nats = new NatsTransport({ servers: 'nats://127.0.0.1:4222', subjectPrefix: stack.natsSubjectPrefix, name: 'bindings-e2e', logger: pino({ level: 'silent' }) });
+    nats = new NatsTransport({ servers: NATS_URL, subjectPrefix: stack.natsSubjectPrefix, name: 'bindings-e2e', logger: pino({ level: 'silent' }) });
     await nats.connect();
   });
 

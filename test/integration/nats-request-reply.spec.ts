@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { connect, JSONCodec, type Msg, type NatsConnection } from 'nats';
 import { NatsTransport, withCorrelation } from '@parley/nats';
-import { isolationPrefixes } from '@parley/testing';
+import { isolationPrefixes, NATS_URL } from '@parley/testing';
 
 /*
  * NatsTransport.request against the machine's NATS, answered by a bare nats.js connection that the test steers (it
@@ -12,7 +12,7 @@ import { isolationPrefixes } from '@parley/testing';
  */
 describe('NatsTransport requests', () => {
   const SUBJECT = 'presence.v1.cmd.node.heartbeat';
-  const servers = 'nats://127.0.0.1:4222';
+  const servers = NATS_URL;
   const codec = JSONCodec<unknown>();
   const errors: Record<string, unknown>[] = [];
   const sink = new Writable({

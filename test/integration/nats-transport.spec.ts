@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { storage } from 'nestjs-pino/storage';
 import { NatsTransport, withCorrelation } from '@parley/nats';
-import { isolationPrefixes } from '@parley/testing';
+import { isolationPrefixes, NATS_URL } from '@parley/testing';
 
 /*
  * NatsTransport against the machine's NATS: the logger a command handler finds (nestjs-pino's store) carries the
@@ -19,8 +19,8 @@ describe('NatsTransport', () => {
   });
   const { natsSubjectPrefix } = isolationPrefixes('nats_transport');
   const logger = pino({ level: 'info' }, sink);
-  const server = new NatsTransport({ servers: 'nats://127.0.0.1:4222', subjectPrefix: natsSubjectPrefix, name: 'spec-server', logger });
-  const client = new NatsTransport({ servers: 'nats://127.0.0.1:4222', subjectPrefix: natsSubjectPrefix, name: 'spec-client', logger });
+  const server = new NatsTransport({ servers: NATS_URL, subjectPrefix: natsSubjectPrefix, name: 'spec-server', logger });
+  const client = new NatsTransport({ servers: NATS_URL, subjectPrefix: natsSubjectPrefix, name: 'spec-client', logger });
 
   beforeAll(async () => {
     await Promise.all([server.connect(), client.connect()]);

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import type { ReachabilityEvent } from '@parley/contracts';
 import { NatsTransport } from '@parley/nats';
-import { isolationPrefixes, waitFor } from '@parley/testing';
+import { isolationPrefixes, NATS_URL, REDIS_URL, waitFor } from '@parley/testing';
 import { AppModule } from '../../apps/presence-service/src/app.module';
 import { presenceConfigSchema } from '../../apps/presence-service/src/config/presence.config';
 import { PresenceReporter } from '../../apps/realtime-gateway/src/presence/presence-reporter';
@@ -17,8 +17,6 @@ import type { SocketSession } from '../../apps/realtime-gateway/src/session/sock
  * ordering, the resync after presence lost the node's state, and the drain of a clean shutdown.
  */
 
-const NATS_URL = 'nats://127.0.0.1:4222';
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const NODE_TTL_MS = 1_000;
 const silent = pino({ level: 'silent' });
 

@@ -5,19 +5,18 @@ import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import type { Caller, CommandRequest, CommandSubject } from '@parley/contracts';
 import { NatsTransport } from '@parley/nats';
-import { createTestDatabase, isolationPrefixes, waitFor, type TestDatabase } from '@parley/testing';
+import { createTestDatabase, isolationPrefixes, NATS_URL, REDIS_URL, waitFor, type TestDatabase } from '@parley/testing';
 import { AppModule as MessageAppModule } from '../../apps/message-service/src/app.module';
 import type { MessageConfig } from '../../apps/message-service/src/config/message.config';
 import { AppModule as PresenceAppModule } from '../../apps/presence-service/src/app.module';
 import { presenceConfigSchema } from '../../apps/presence-service/src/config/presence.config';
-import { messageConfig, NATS_URL, silent } from './message-service/harness';
+import { messageConfig, silent } from './message-service/harness';
 
 /*
  * Reachability through message-service: Fetch User asks presence-service (real NATS, Redis, Postgres), and push
  * binding changes reach presence as `user.notifiable`.
  */
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 
 describe('message-service reachability with presence-service', () => {
   const { natsSubjectPrefix, redisKeyPrefix } = isolationPrefixes('presencems');

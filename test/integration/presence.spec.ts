@@ -13,7 +13,7 @@ import {
 } from '@parley/contracts';
 import { NatsTransport } from '@parley/nats';
 import { Metrics } from '@parley/platform';
-import { isolationPrefixes, serviceResourceFixture, waitFor } from '@parley/testing';
+import { isolationPrefixes, NATS_URL, REDIS_URL, serviceResourceFixture, waitFor } from '@parley/testing';
 import { AppModule } from '../../apps/presence-service/src/app.module';
 import { presenceConfigSchema, type PresenceConfig } from '../../apps/presence-service/src/config/presence.config';
 import { PresenceService } from '../../apps/presence-service/src/presence/presence.service';
@@ -23,8 +23,6 @@ import { PresenceService } from '../../apps/presence-service/src/presence/presen
  * 1 s node TTL, and this file's own Redis key prefix and NATS subject prefix. The test plays the gateways.
  */
 
-const NATS_URL = 'nats://127.0.0.1:4222';
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const NODE_TTL_MS = 1_000;
 const silent = pino({ level: 'silent' });
 

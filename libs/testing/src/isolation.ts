@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
 export const ADMIN_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The machine's NATS and Redis, which every test shares (isolated by prefixes: isolationPrefixes). */
+export const NATS_URL = 'nats://127.0.0.1:4222';
+export const REDIS_URL = 'redis://127.0.0.1:6379';
 /** Set by test/global-setup.ts: the migrated database every test file clones. */
 export const TEMPLATE_ENV = 'PARLEY_TEST_TEMPLATE_DB';
 

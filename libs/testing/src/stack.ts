@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, isolationPrefixes, type TestDatabase } from './isolation';
+import { createTestDatabase, isolationPrefixes, NATS_URL, REDIS_URL, type TestDatabase } from './isolation';
 import { type AppName, freePort, type ServiceProcess, startService } from './service-process';
 
 export interface Stack {
@@ -38,9 +38,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let publicUrl = '';
 
   const envFor = (extra: Record<string, string> = {}): Record<string, string> => ({
-    NATS_URL: 'nats://127.0.0.1:4222',
+    NATS_URL,
     NATS_SUBJECT_PREFIX: natsSubjectPrefix,
-    REDIS_URL: 'redis://127.0.0.1:6379',
+    REDIS_URL,
     REDIS_KEY_PREFIX: redisKeyPrefix,
     DATABASE_URL: database.url,
     DATABASE_POOL_SIZE: '5',

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import type twilio from 'twilio';
 import { NatsTransport } from '@parley/nats';
-import { twilioClient, type Stack } from '@parley/testing';
+import { NATS_URL, twilioClient, type Stack } from '@parley/testing';
 
 /** One of every resource kind of one account, made through the official helper (bindings as the gateway makes them). */
 export interface Tenant {
@@ -53,7 +53,7 @@ export async function seedTenant(stack: Stack, accountSid: string, authToken: st
   const webhook = await svc.channels(channel.sid).webhooks.create({ type: 'webhook', 'configuration.url': 'https://example.com/hook' });
   const credential = await rest.chat.v2.credentials.create({ type: 'fcm', secret: `${label}-fcm-secret` });
 
-  const nats = new NatsTransport({ servers: 'nats://127.0.0.1:4222', subjectPrefix: stack.natsSubjectPrefix, name: `seed-${label}`, logger: pino({ level: 'silent' }) });
+  const nats = new NatsTransport({ servers: NATS_URL, subjectPrefix: stack.natsSubjectPrefix, name: `seed-${label}`, logger: pino({ level: 'silent' }) });
   await nats.connect();
   let bindingSid: string;
   try {

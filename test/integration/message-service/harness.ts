@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import pino from 'pino';
 import { ParleyError, type Caller, type CommandReply, type CommandRequest, type CommandSubject, type EventName } from '@parley/contracts';
 import { NatsTransport } from '@parley/nats';
-import { createEmptyDatabase, createTestDatabase, isolationPrefixes, type TestDatabase } from '@parley/testing';
+import { createEmptyDatabase, createTestDatabase, isolationPrefixes, NATS_URL, type TestDatabase } from '@parley/testing';
 import { AppModule } from '../../../apps/message-service/src/app.module';
 import { type MessageConfig, messageConfigSchema } from '../../../apps/message-service/src/config/message.config';
 
@@ -15,7 +15,6 @@ import { type MessageConfig, messageConfigSchema } from '../../../apps/message-s
  * a database of its own, a NATS subject prefix of its own, and a NatsTransport client speaking the contracts.
  */
 
-export const NATS_URL = 'nats://127.0.0.1:4222';
 export const silent = pino({ level: 'silent' });
 
 export interface Failure {

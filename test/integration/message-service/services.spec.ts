@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { newSid, type Caller, type CommandRequest, type ServiceResource } from '@parley/contracts';
 import { NatsTransport } from '@parley/nats';
-import { createEmptyDatabase, isolationPrefixes, waitFor, type TestDatabase } from '@parley/testing';
+import { createEmptyDatabase, isolationPrefixes, NATS_URL, waitFor, type TestDatabase } from '@parley/testing';
 import type { MessageConfig } from '../../../apps/message-service/src/config/message.config';
 import { SecretBox } from '../../../apps/message-service/src/crypto/secret-box';
 import { hashAuthToken } from '../../../apps/message-service/src/crypto/token-hash';
-import { startMessageService, type MessageService, type CollectedEvent, failureOf, NATS_URL, silent, messageConfig, bootMessageService, type Instance } from './harness';
+import { startMessageService, type MessageService, type CollectedEvent, failureOf, silent, messageConfig, bootMessageService, type Instance } from './harness';
 
 /*
  * message-service in-process against the machine's real Postgres and NATS: a database of its own (migrated by

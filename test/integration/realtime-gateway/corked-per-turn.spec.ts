@@ -1,17 +1,16 @@
 import { Redis } from 'ioredis';
-import { isolationPrefixes, waitFor } from '@parley/testing';
+import { isolationPrefixes, REDIS_URL, waitFor } from '@parley/testing';
 import { corkedPerTurn } from '../../../apps/realtime-gateway/src/socket/corked-per-turn';
 
 /** The adapter's publishing connection, corked per event-loop turn, against the machine's real Redis. */
 describe('corkedPerTurn (the gateway adapter publishing connection)', () => {
   const { redisKeyPrefix } = isolationPrefixes('corked');
-  const url = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
   let pub: Redis;
   let sub: Redis;
 
   beforeAll(async () => {
-    pub = corkedPerTurn(new Redis(url, { lazyConnect: true }));
-    sub = new Redis(url, { lazyConnect: true });
+    pub = corkedPerTurn(new Redis(REDIS_URL, { lazyConnect: true }));
+    sub = new Redis(REDIS_URL, { lazyConnect: true });
     await Promise.all([pub.connect(), sub.connect()]);
   });
 
