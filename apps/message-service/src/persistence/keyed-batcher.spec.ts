@@ -26,11 +26,16 @@ function manualSchedule() {
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 const limits: BatchLimits = { maxItems: 3, maxWeight: 100 };
 
+/** A batcher of unit-weight items over a manual runner, draining when the test flushes. */
+function manualBatcher() {
+  const { calls, run } = manualRunner();
+  const { schedule, flush } = manualSchedule();
+  return { calls, flush, batcher: new KeyedBatcher(run, limits, () => 1, schedule) };
+}
+
 describe('KeyedBatcher', () => {
   it('writes what arrived together as one batch, and what arrives meanwhile as the next', async () => {
-    const { calls, run } = manualRunner();
-    const { schedule, flush } = manualSchedule();
-    const batcher = new KeyedBatcher(run, limits, () => 1, schedule);
+    const { calls, flush, batcher } = manualBatcher();
     const a = batcher.submit('ch1', 'a');
     const b = batcher.submit('ch1', 'b');
     flush();
@@ -50,9 +55,7 @@ describe('KeyedBatcher', () => {
   });
 
   it('runs different keys side by side', async () => {
-    const { calls, run } = manualRunner();
-    const { schedule, flush } = manualSchedule();
-    const batcher = new KeyedBatcher(run, limits, () => 1, schedule);
+    const { calls, flush, batcher } = manualBatcher();
     const x = batcher.submit('ch1', 'x');
     const y = batcher.submit('ch2', 'y');
     flush();
@@ -62,9 +65,7 @@ describe('KeyedBatcher', () => {
   });
 
   it('splits a long queue by the limits, keeping arrival order', async () => {
-    const { calls, run } = manualRunner();
-    const { schedule, flush } = manualSchedule();
-    const batcher = new KeyedBatcher(run, limits, () => 1, schedule);
+    const { calls, flush, batcher } = manualBatcher();
     const all = ['1', '2', '3', '4', '5', '6', '7'].map((i) => batcher.submit('k', i));
     flush();
     for (let n = 0; n < 3; n++) {
@@ -76,9 +77,7 @@ describe('KeyedBatcher', () => {
   });
 
   it('fails an item alone when its result is a rejection, and the whole batch when the call fails', async () => {
-    const { calls, run } = manualRunner();
-    const { schedule, flush } = manualSchedule();
-    const batcher = new KeyedBatcher(run, limits, () => 1, schedule);
+    const { calls, flush, batcher } = manualBatcher();
     const good = batcher.submit('k', 'good');
     const bad = batcher.submit('k', 'bad-one');
     flush();
