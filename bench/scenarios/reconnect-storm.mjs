@@ -61,7 +61,7 @@ export async function run(ctx) {
       let lastLog = 0;
       let sendExpected = expectedAfter;
       for (;;) {
-        // Counts only (and the rows that became complete): the poll must not take the CPU the storm is measured on.
+        // Counts only: the poll must not take the CPU the storm is measured on (the rows are read once, after).
         const parts = await fleet.all('recovery', { expected: sendExpected, prefix: 'storm-' });
         sendExpected = undefined;
         const back = parts.reduce((n, p) => n + p.back, 0);
